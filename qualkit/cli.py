@@ -1,0 +1,207 @@
+"""The `qualkit` command: a thin layer over the library. Each command is one or two library calls.
+
+Heavy libraries are imported inside commands so that `qualkit --help` stays fast.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from .errors import QualkitError
+
+
+def _errors_to_click(fn):
+    """Library errors become one clear line and exit 1 at the edge; never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except QualkitError as e:
+            raise click.ClickException(str(e)) from e
+        except OSError as e:
+            raise click.ClickException(f"{e.filename or ''}: {e.strerror or e}".lstrip(": ")) from e
+    return wrapper
+
+
+project_option = click.option("--project", "-p", "project_dir", default=lambda: os.environ.get("QUALKIT_PROJECT", "."),
+                              show_default="current folder or $QUALKIT_PROJECT", type=click.Path(file_okay=False),
+                              help="Project directory.")
+db_option = click.option("--db", default=None, envvar="QUALKIT_DB",
+                         help="SQLAlchemy database URL (default: SQLite in the project folder); or $QUALKIT_DB.")
+
+
+def _open(project_dir, db):
+    from .project import Project
+    return Project.open(project_dir, db=db)
+
+
+def _bar(items, label):
+    return click.progressbar(list(items), label=label, file=sys.stderr) if sys.stderr.isatty() else _Plain(items)
+
+
+class _Plain:
+    def __init__(self, items):
+        self.items = list(items)
+
+    def __enter__(self):
+        return iter(self.items)
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(items, label):
+    with _bar(items, label) as it:
+        yield from it
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="qualkit")
+def cli():
+    """qualkit: qualitative interview analysis that keeps the researcher in charge.
+
+    Ingest transcripts, segment them, apply your codebook with AI suggestions you accept or reject,
+    discover themes, and export theme tables. Everything runs on this machine.
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@db_option
+@_errors_to_click
+def init(directory, db):
+    """Create a project in DIRECTORY (idempotent)."""
+    from .project import Project
+    project = Project.init(directory, db=db)
+    click.echo(f"project {project.name!r} ready in {directory} ({project.store.safe_url})")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@project_option
+@db_option
+@click.option("--participants", type=click.Path(dir_okay=False), help="participants.csv (id, group, role, ...).")
+@click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]), default="turn", show_default=True,
+              help="Segmentation unit.")
+@click.option("--max-chars", type=int, default=1200, show_default=True,
+              help="Turns longer than this are split at sentence boundaries (unit=turn).")
+@click.option("--text-column", help="CSV: the column holding the text (default: text).")
+@click.option("--id-column", help="CSV: the column holding the document id.")
+@click.option("--interviewer", "interviewers", multiple=True, help="A speaker name to treat as interviewer.")
+@click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
+              help="Attribute for the participants of these files, e.g. --attr group=clinician.")
+@_errors_to_click
+def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, id_column, interviewers, attrs):
+    """Read transcripts (files or folders) into the project and segment them.
+
+    Formats: .txt .md .docx .odt .pdf .vtt .srt .csv. Unchanged files are skipped; a changed file whose
+    transcript already has codings is refused.
+    """
+    from .project import ingest as run_ingest
+    attributes = {}
+    for a in attrs:
+        if "=" not in a:
+            raise QualkitError(f"--attr {a!r}: expected KEY=VALUE")
+        k, v = a.split("=", 1)
+        attributes[k.strip()] = v.strip()
+    project = _open(project_dir, db)
+    report = run_ingest(project, paths, participants_csv=participants, unit=unit, max_chars=max_chars,
+                        text_column=text_column, id_column=id_column, interviewers=interviewers,
+                        attributes=attributes, progress=_progress)
+    click.echo(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+               f"re-segmented {len(report.resegmented)}; {report.segments} segments written")
+    for tid in report.unlabelled:
+        click.echo(f"note: {tid}: no speaker labels found; each paragraph became one participant turn")
+
+
+@cli.group()
+def codebook():
+    """Check codebooks and set the project's codebook."""
+
+
+@codebook.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_errors_to_click
+def codebook_check(file):
+    """Validate a codebook (YAML or CSV) and report every problem at once."""
+    from .codebook import load_codebook, warnings
+    cb = load_codebook(file)
+    parents = sum(1 for c in cb.codes if cb.children(c.name))
+    click.echo(f"{file}: ok: {cb.name!r} v{cb.version}, {len(cb.codes)} codes ({parents} with sub-codes)")
+    for w in warnings(cb):
+        click.echo(f"warning: {w}")
+
+
+@codebook.command("use")
+@click.argument("file", type=click.Path(dir_okay=False))
+@project_option
+@db_option
+@click.option("--coder", default="", help="Who made this codebook version.")
+@_errors_to_click
+def codebook_use(file, project_dir, db, coder):
+    """Make FILE the project's codebook (a new version is kept; old ones stay in the history)."""
+    from .codebook import load_codebook
+    cb = load_codebook(file)
+    project = _open(project_dir, db)
+    changed = project.store.put_codebook(cb, by=coder)
+    click.echo(f"codebook {cb.name!r} ({len(cb.codes)} codes) {'saved' if changed else 'unchanged'}")
+
+
+@cli.command("import-codings")
+@click.argument("csv_file", type=click.Path(dir_okay=False))
+@project_option
+@db_option
+@click.option("--coder", help="Coder name for every row (else the CSV's coder column).")
+@_errors_to_click
+def import_codings_cmd(csv_file, project_dir, db, coder):
+    """Import codings from a CSV with columns document, start_char, end_char, code[, coder]."""
+    from .project import import_codings
+    report = import_codings(_open(project_dir, db), csv_file, coder=coder)
+    click.echo(f"imported {report.added} coding(s); {report.already_present} already present")
+    if report.unknown_codes:
+        click.echo(f"note: codes not in the project's codebook: {', '.join(report.unknown_codes)}")
+
+
+@cli.command()
+@project_option
+@db_option
+@_errors_to_click
+def status(project_dir, db):
+    """Transcripts, participants by group, segments, codes and codings."""
+    from .project import project_status
+    for line in project_status(_open(project_dir, db)).lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--project", "-p", "project_dir", required=True, type=click.Path(file_okay=False),
+              help="Project directory (created if needed).")
+@db_option
+@click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False), help="Codebook (YAML or CSV).")
+@click.option("--participants", type=click.Path(dir_okay=False), help="participants.csv.")
+@click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]), default="turn", show_default=True)
+@_errors_to_click
+def run(paths, project_dir, db, codebook_file, participants, unit):
+    """The main job: init, ingest and segment PATHS, load the codebook, and print the project status."""
+    from .codebook import load_codebook
+    from .project import Project, ingest as run_ingest, project_status
+    project = Project.init(project_dir, db=db)
+    if codebook_file:
+        project.store.put_codebook(load_codebook(codebook_file))
+    report = run_ingest(project, paths, participants_csv=participants, unit=unit, progress=_progress)
+    click.echo(f"ingest: added {len(report.added)}, updated {len(report.updated)}, "
+               f"unchanged {len(report.unchanged)}; {report.segments} segments written")
+    for line in project_status(project).lines():
+        click.echo(line)
+
+
+def main():
+    cli(prog_name="qualkit")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""Validate a codebook given as plain data (dicts, lists, strings) and build a Codebook from it.
+
+Both file formats (YAML, CSV) are read into the same plain shape and checked here, so every
+format reports problems the same way: every problem at once, each as
+`path:line -> <code name>: message` (`path:row N -> ...` for CSV rows).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+
+from .model import Code, Codebook
+
+TOP_LEVEL_KEYS = ("name", "version", "codes")
+CODE_KEYS = ("name", "definition", "include", "exclude", "examples", "counterexamples", "keywords", "parent",
+             "color")
+TEXT_KEYS = ("include", "exclude")
+LIST_KEYS = ("examples", "counterexamples", "keywords")
+COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+# Subject used in messages about the file as a whole rather than one code.
+CODEBOOK_SUBJECT = "codebook"
+
+Location = tuple  # ("codes", 3, "examples", 1): a path into the plain data
+
+
+def _kind(value) -> str:
+    """A researcher-readable name for a YAML value's type."""
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping (key: value pairs)"
+    if isinstance(value, Sequence):
+        return "a list"
+    return type(value).__name__
+
+
+def _unknown_key(key, valid: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown key '{key}'{hint} Valid keys: {', '.join(valid)}"
+
+
+class _Reporter:
+    """Formats problems with the file and line (or row) they come from."""
+
+    def __init__(self, path: str, lines: Mapping[Location, int] | None, unit: str):
+        self.path = path
+        self.lines = lines or {}
+        self.unit = unit
+        self.problems: list[str] = []
+
+    def line(self, loc: Location) -> int | None:
+        # Fall back to the nearest enclosing location that has a line (a missing key has none).
+        while True:
+            if loc in self.lines:
+                return self.lines[loc]
+            if not loc:
+                return None
+            loc = loc[:-1]
+
+    def where(self, loc: Location) -> str:
+        n = self.line(loc)
+        if n is None:
+            return self.path
+        return f"{self.path}:{n}" if self.unit == "line" else f"{self.path}:{self.unit} {n}"
+
+    def ref(self, loc: Location) -> str:
+        n = self.line(loc)
+        return f"{self.unit} {n}" if n is not None else "earlier"
+
+    def add(self, loc: Location, subject: str, message: str) -> None:
+        self.problems.append(f"{self.where(loc)} -> {subject}: {message}")
+
+
+def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Location, int] | None = None,
+                           *, unit: str = "line", require_definition: bool = True) -> list[str]:
+    """Check a codebook in plain form ({"name", "version", "codes": [{"name", "definition", ...}]}).
+
+    `lines` maps locations such as ("codes", 2, "parent") to line (or row) numbers; `unit` is the word
+    used for them ("line" for YAML, "row" for CSV). Returns every problem found, formatted
+    `path:line -> <code name>: message`; an empty list means `codebook_from_dict` will succeed.
+    `require_definition=False` accepts empty definitions (Taguette exports often have them).
+    """
+    rep = _Reporter(str(path), lines, unit)
+    top = CODEBOOK_SUBJECT
+    if not isinstance(data, Mapping):
+        rep.add((), top, f"the file must be a mapping with keys name, version and codes; got {_kind(data)}")
+        return rep.problems
+
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            rep.add((key,), top, _unknown_key(key, TOP_LEVEL_KEYS))
+    if "name" in data and not (isinstance(data["name"], str) and data["name"].strip()):
+        rep.add(("name",), top, f"name must be non-empty text; got {_kind(data['name'])}")
+    if "version" in data and (isinstance(data["version"], bool)
+                              or not isinstance(data["version"], (str, int, float))
+                              or not str(data["version"]).strip()):
+        rep.add(("version",), top, f"version must be a number or text such as 1 or '2024-03'; got "
+                                   f"{_kind(data['version'])}")
+
+    if "codes" not in data:
+        rep.add((), top, "no 'codes' list; add `codes:` followed by a list of codes, each with a name and a "
+                         "definition")
+        return rep.problems
+    codes = data["codes"]
+    if not isinstance(codes, list):
+        rep.add(("codes",), top, f"'codes' must be a list of codes (each item starting with '- name:'); got "
+                                 f"{_kind(codes)}")
+        return rep.problems
+    if not codes:
+        rep.add(("codes",), top, "the codebook is empty: 'codes' has no codes; add at least one code with a name "
+                                 "and a definition")
+        return rep.problems
+
+    named: list[tuple[int, str]] = []  # (index, name) of codes whose name is usable
+    for i, entry in enumerate(codes):
+        loc = ("codes", i)
+        if not isinstance(entry, Mapping):
+            rep.add(loc, f"code {i + 1}", f"each code must be a mapping with at least name and definition; got "
+                                          f"{_kind(entry)}")
+            continue
+        name = entry.get("name")
+        good_name = isinstance(name, str) and bool(name.strip())
+        subject = name.strip() if good_name else f"code {i + 1}"
+        if "name" not in entry:
+            rep.add(loc, subject, "missing name; every code needs `name:`")
+        elif name is None or (isinstance(name, str) and not name.strip()):
+            rep.add(loc + ("name",), subject, "empty name; every code needs a name")
+        elif not isinstance(name, str):
+            rep.add(loc + ("name",), subject, f"name must be text; got {_kind(name)} (put it in quotes)")
+        if good_name:
+            named.append((i, name.strip()))
+
+        for key in entry:
+            if key not in CODE_KEYS:
+                rep.add(loc + (key,), subject, _unknown_key(key, CODE_KEYS))
+
+        definition = entry.get("definition")
+        if definition is not None and not isinstance(definition, str):
+            rep.add(loc + ("definition",), subject, f"definition must be text; got {_kind(definition)}")
+        elif require_definition and "definition" not in entry:
+            rep.add(loc, subject, "missing definition; say in a sentence or two what this code means")
+        elif require_definition and not (definition or "").strip():
+            rep.add(loc + ("definition",), subject, "empty definition; say in a sentence or two what this code "
+                                                     "means")
+
+        for key in TEXT_KEYS:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                rep.add(loc + (key,), subject, f"{key} must be text; got {_kind(value)}")
+
+        for key in LIST_KEYS:
+            value = entry.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                rep.add(loc + (key,), subject, f"{key} must be a list of strings; got {_kind(value)} (write one "
+                                               f"'- ' item per line, or [\"...\", \"...\"])")
+                continue
+            for j, item in enumerate(value):
+                if not isinstance(item, str):
+                    rep.add(loc + (key, j), subject, f"{key} must be a list of strings; item {j + 1} is "
+                                                     f"{_kind(item)} (put it in quotes)")
+                elif not item.strip():
+                    rep.add(loc + (key, j), subject, f"{key} item {j + 1} is empty")
+
+        if "parent" in entry:
+            parent = entry["parent"]
+            if parent is not None and not isinstance(parent, str):
+                rep.add(loc + ("parent",), subject, f"parent must be the name of another code; got {_kind(parent)}")
+            elif isinstance(parent, str) and not parent.strip():
+                rep.add(loc + ("parent",), subject, "empty parent; remove `parent:` for a top-level code")
+
+        if "color" in entry:
+            color = entry["color"]
+            if color is None:
+                rep.add(loc + ("color",), subject, "empty color; in YAML a bare # starts a comment, so quote the "
+                                                   "colour: color: \"#1f77b4\"")
+            elif not (isinstance(color, str) and COLOR_RE.match(color.strip())):
+                rep.add(loc + ("color",), subject, f"bad color {color!r}; use #RRGGBB, e.g. \"#1f77b4\"")
+
+    _check_names_and_parents(codes, named, rep)
+    return rep.problems
+
+
+def _check_names_and_parents(codes: list, named: list[tuple[int, str]], rep: _Reporter) -> None:
+    """Cross-code checks: duplicate names, unknown parents, cyclic parents."""
+    first: dict[str, int] = {}  # lower-cased name -> index of its first definition
+    for i, name in named:
+        key = name.lower()
+        if key in first:
+            j = first[key]
+            other = codes[j]["name"].strip()
+            rep.add(("codes", i, "name"), name,
+                    f"duplicate code name; '{other}' is already defined at {rep.ref(('codes', j, 'name'))} "
+                    f"(names are compared ignoring case)")
+        else:
+            first[key] = i
+    exact = {codes[i]["name"].strip(): i for i in first.values()}
+
+    parent_of: dict[str, str] = {}
+    for i, name in named:
+        if first.get(name.lower()) != i:
+            continue  # a duplicate: already reported, and its parent would be ambiguous
+        parent = codes[i].get("parent")
+        if not isinstance(parent, str) or not parent.strip():
+            continue
+        parent = parent.strip()
+        if parent in exact:
+            parent_of[name] = parent
+            continue
+        ci = [n for n in exact if n.lower() == parent.lower()]
+        close = ci or difflib.get_close_matches(parent, list(exact), n=1, cutoff=0.6)
+        hint = (f"did you mean '{close[0]}'?" if close
+                else f"add a code named '{parent}' or remove the parent")
+        rep.add(("codes", i, "parent"), name, f"unknown parent '{parent}'; {hint}")
+
+    reported: set[frozenset] = set()
+    for _, start in named:
+        path = [start]
+        while path[-1] in parent_of:
+            nxt = parent_of[path[-1]]
+            if nxt in path:
+                cycle = path[path.index(nxt):]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    # Name the cycle from the member that comes first in the file, so the message is stable.
+                    k = min(range(len(cycle)), key=lambda m: exact[cycle[m]])
+                    ordered = cycle[k:] + cycle[:k]
+                    chain = " -> ".join(ordered + [ordered[0]])
+                    rep.add(("codes", exact[ordered[0]], "parent"), ordered[0],
+                            f"cyclic parents: {chain}; a code cannot be its own ancestor")
+                break
+            path.append(nxt)
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def codebook_from_dict(data: Mapping, default_name: str, source_path: str | None = None) -> Codebook:
+    """Build a Codebook from plain data that `validate_codebook_dict` accepted.
+
+    Text is stripped of surrounding whitespace (block scalars end in a newline); a missing
+    codebook name becomes `default_name`, a missing version "1".
+    """
+    codes = []
+    for entry in data["codes"]:
+        fields = {k: _clean(v) for k, v in entry.items() if v is not None}
+        for key in LIST_KEYS:
+            if key in fields:
+                fields[key] = tuple(item.strip() for item in fields[key])
+        fields.setdefault("definition", "")
+        if fields.get("parent") == "":
+            fields.pop("parent")
+        codes.append(Code(**fields))
+    name = _clean(data.get("name")) or default_name
+    version = data.get("version")
+    return Codebook(name=name, codes=tuple(codes), version=str(version).strip() if version is not None else "1",
+                    source_path=source_path)

@@ -1,0 +1,27 @@
+"""Embedders chosen by name. The built-in ones register through the same hook a plug-in would use."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..errors import QualkitError
+from .base import Embedder
+
+_REGISTRY: dict[str, Callable[..., Embedder]] = {}
+
+
+def register_embedder(name: str, factory: Callable[..., Embedder]) -> None:
+    """Make `get_embedder(name, **opts)` call `factory(**opts)`. Re-registering a name replaces it."""
+    _REGISTRY[name] = factory
+
+
+def available_embedders() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get_embedder(name: str = "minilm", **opts) -> Embedder:
+    """A new embedder by registered name; unknown names raise QualkitError listing the valid ones."""
+    try:
+        factory = _REGISTRY[name]
+    except KeyError:
+        raise QualkitError(f"unknown embedder {name!r}; choose one of: {', '.join(available_embedders())}") from None
+    return factory(**opts)

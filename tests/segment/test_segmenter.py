@@ -1,0 +1,106 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from qualkit.errors import QualkitError
+from qualkit.segment import UNITS, segment_transcript, sentence_spans
+from qualkit.transcript import Transcript, Turn
+
+
+def make(turns):
+    """Build a transcript from (speaker, role, utterance) triples as 'Speaker: utterance' blocks."""
+    text, out = "", []
+    for speaker, role, utterance in turns:
+        text += f"{speaker}: "
+        start = len(text)
+        text += utterance
+        out.append(Turn(speaker, role, start, len(text), utterance))
+        text += "\n\n"
+    return Transcript("T1", "t.txt", "txt", text, tuple(out))
+
+
+INTERVIEW = make([
+    ("Interviewer", "interviewer", "How did the pilot go?"),
+    ("P01", "participant", "Honestly? It was fine. Dr. Patel read every draft, e.g. the long ones.\nThen we stopped."),
+    ("Interviewer", "interviewer", "Did it save time?"),
+    ("P01", "participant", "Not really, no."),
+])
+
+
+def test_turn_unit_keeps_participant_turns_whole_with_question_context():
+    segs = segment_transcript(INTERVIEW, "turn")
+    assert [s.text for s in segs] == [INTERVIEW.turns[1].text, "Not really, no."]
+    assert [s.question for s in segs] == ["How did the pilot go?", "Did it save time?"]
+    assert all(s.role == "participant" for s in segs)
+
+
+def test_sentence_unit_does_not_split_after_abbreviations():
+    texts = [s.text for s in segment_transcript(INTERVIEW, "sentence")]
+    assert texts == ["Honestly?", "It was fine.", "Dr. Patel read every draft, e.g. the long ones.",
+                     "Then we stopped.", "Not really, no."]
+
+
+def test_paragraph_unit_splits_on_line_breaks():
+    texts = [s.text for s in segment_transcript(INTERVIEW, "paragraph")]
+    assert texts == ["Honestly? It was fine. Dr. Patel read every draft, e.g. the long ones.",
+                     "Then we stopped.", "Not really, no."]
+
+
+def test_long_turn_is_split_at_sentence_boundaries():
+    sentence = "We looked at every single draft before it went out to the patient. "
+    t = make([("P02", "participant", (sentence * 40).strip())])
+    segs = segment_transcript(t, "turn", max_chars=300)
+    assert len(segs) > 1
+    assert all(len(s.text) <= 300 for s in segs)
+    assert all(s.text.endswith(".") for s in segs)
+
+
+def test_run_on_turn_without_punctuation_is_bounded():
+    t = make([("P03", "participant", "word " * 5000 + "end")])
+    segs = segment_transcript(t, "turn", max_chars=500)
+    assert all(len(s.text) <= 500 for s in segs)
+    assert "".join(s.text for s in segs).replace(" ", "") == t.turns[0].text.replace(" ", "")
+
+
+def test_interviewer_turns_only_on_request():
+    segs = segment_transcript(INTERVIEW, "turn", include_interviewer=True)
+    assert [s.role for s in segs] == ["interviewer", "participant", "interviewer", "participant"]
+
+
+def test_ids_are_stable_and_unique():
+    a = segment_transcript(INTERVIEW, "sentence")
+    b = segment_transcript(INTERVIEW, "sentence")
+    assert [s.id for s in a] == [s.id for s in b]
+    assert len({s.id for s in a}) == len(a)
+
+
+def test_unknown_unit_is_a_clear_error():
+    with pytest.raises(QualkitError, match="unknown segmentation unit 'word': choose one of turn, sentence, paragraph"):
+        segment_transcript(INTERVIEW, "word")
+
+
+utterance = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=400)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["interviewer", "participant"]), utterance), min_size=1, max_size=6),
+       st.sampled_from(UNITS), st.integers(min_value=50, max_value=400))
+def test_offsets_always_round_trip(turns, unit, max_chars):
+    t = make([(f"S{i}", role, u) for i, (role, u) in enumerate(turns)])
+    segs = segment_transcript(t, unit, max_chars=max_chars, include_interviewer=True)
+    last_end = -1
+    for s in segs:
+        assert t.text[s.char_start:s.char_end] == s.text
+        assert s.text.strip() == s.text and s.text
+        assert s.char_start >= last_end  # in order, no overlap
+        last_end = s.char_end
+        if unit != "paragraph":
+            assert len(s.text) <= max_chars or " " not in s.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(utterance)
+def test_sentence_spans_are_inside_and_ordered(text):
+    spans = sentence_spans(text)
+    for (s, e), (s2, _) in zip(spans, spans[1:] + [(len(text), len(text))]):
+        assert 0 <= s < e <= s2
+        assert text[s:e].strip() == text[s:e]

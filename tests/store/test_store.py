@@ -1,0 +1,100 @@
+import sqlalchemy as sa
+import numpy as np
+import pytest
+
+from qualkit.codebook.model import Code, Codebook
+from qualkit.coding import Decision
+from qualkit.errors import ProjectError
+from qualkit.run import Run
+from qualkit.segment import segment_transcript
+from qualkit.store import SCHEMA_VERSION, Store
+from qualkit.suggest.model import Suggestion
+from qualkit.transcript import Transcript, Turn
+
+TEXT = "Interviewer: Why?\n\nP01: Because I read every draft. Always."
+TRANSCRIPT = Transcript("P01", "P01.txt", "txt", TEXT,
+                        (Turn("Interviewer", "interviewer", 13, 17, "Why?"),
+                         Turn("P01", "participant", 24, len(TEXT), TEXT[24:])), participant_id="P01")
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'q.db'}")
+    yield s
+    s.close()
+
+
+def decision(i, verdict="apply", coder="ana", code="Oversight"):
+    return Decision(id=f"d{i}", transcript_id="P01", char_start=24, char_end=50, code=code, verdict=verdict,
+                    coder=coder, at=f"2026-01-01T00:00:0{i}")
+
+
+def test_new_database_is_migrated_to_current_version(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT value FROM meta WHERE key='schema_version'").scalar() == str(SCHEMA_VERSION)
+
+
+def test_open_without_create_refuses_empty_database(tmp_path):
+    with pytest.raises(ProjectError, match="no qualkit project in database .*run `qualkit init` first"):
+        Store(f"sqlite:///{tmp_path / 'empty.db'}", create=False)
+
+
+def test_transcripts_and_segments_round_trip(store):
+    segs = segment_transcript(TRANSCRIPT, "sentence")
+    store.put_transcripts([(TRANSCRIPT, "h1", segs)], {"P01": {"group": "clinician"}})
+    assert store.transcripts() == [TRANSCRIPT]
+    assert store.segments() == segs
+    assert store.participants() == {"P01": {"group": "clinician"}}
+    assert store.transcript_hashes() == {"P01": "h1"}
+    assert store.integrity_check() == []
+
+
+def test_decisions_are_append_only_at_the_database_level(store):
+    store.record(decision(1))
+    for sql in ("UPDATE decisions SET code='x'", "DELETE FROM decisions"):
+        with pytest.raises(sa.exc.DatabaseError, match="decisions is append-only"):
+            with store.transaction() as conn:
+                conn.exec_driver_sql(sql)
+    assert [d.code for d in store.decisions()] == ["Oversight"]
+
+
+def test_codings_are_replayed_from_the_log(store):
+    store.record([decision(1), decision(2, coder="ben"), decision(3, verdict="remove")])
+    assert [(c.coder, c.code) for c in store.codings()] == [("ben", "Oversight")]
+    store.record(decision(4, verdict="apply"))
+    assert sorted(c.coder for c in store.codings()) == ["ana", "ben"]
+    assert [d.seq for d in store.decisions()] == [1, 2, 3, 4]
+
+
+def test_a_failed_batch_writes_nothing(store):
+    store.record(decision(1))
+    with pytest.raises(sa.exc.IntegrityError):
+        store.record([decision(2), decision(1)])  # duplicate id in the same transaction
+    assert [d.id for d in store.decisions()] == ["d1"]
+
+
+def test_codebook_versions_are_kept(store):
+    a = Codebook("cb", (Code("Oversight", "a person reviews"),))
+    b = Codebook("cb", (Code("Oversight", "a person reviews the output"),), version="2")
+    assert store.put_codebook(a) and not store.put_codebook(a)
+    assert store.put_codebook(b)
+    assert store.codebook() == b
+    assert [h["version"] for h in store.codebook_history()] == ["1", "2"]
+
+
+def test_runs_and_suggestions(store):
+    run = Run(id="r1", kind="suggest", started_at="2026-01-01", model="m", seed=0, params={"a": 1})
+    sug = Suggestion("s1", "r1", "seg", "P01", 24, 50, "Oversight", 0.8, {"components": {"cos": np.float32(0.5)}})
+    store.put_run(run, suggestions=[sug])
+    assert store.latest_run("suggest").params == {"a": 1}
+    got = store.suggestions()
+    assert got[0].score == pytest.approx(0.8) and got[0].explanation == {"components": {"cos": 0.5}}
+
+
+def test_embedding_cache(store):
+    v = np.arange(4, dtype=np.float32)
+    store.put_many("m", {"h1": v})
+    store.put_many("m", {"h1": v, "h2": v + 1})  # existing keys are left alone
+    got = store.get_many("m", ["h1", "h2", "h3"])
+    assert set(got) == {"h1", "h2"} and np.array_equal(got["h2"], v + 1)
+    assert store.get_many("other", ["h1"]) == {}
