@@ -5,16 +5,17 @@ Codings are never stored or edited in place: `codings_from_decisions` replays th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
-Verdict = Literal["accept", "reject", "apply", "remove"]
-VERDICTS = ("accept", "reject", "apply", "remove")
+Verdict = Literal["accept", "reject", "apply", "remove", "undo"]
+VERDICTS = ("accept", "reject", "apply", "remove", "undo")
 
 
 @dataclass(frozen=True)
 class Decision:
-    """One event. `accept`/`reject` answer a suggestion; `apply`/`remove` are hand coding (or imports)."""
+    """One event. `accept`/`reject` answer a suggestion; `apply`/`remove` are hand coding (or imports);
+    `undo` takes back the coder's previous verdict on the same span and code (it becomes pending again)."""
 
     id: str
     transcript_id: str
@@ -47,11 +48,37 @@ class Coding:
     decision_id: str | None = None
 
 
-def codings_from_decisions(decisions: Iterable[Decision]) -> list[Coding]:
-    """Replay decisions in log order; the latest verdict per (coder, span, code) wins."""
+def latest_verdicts(decisions: Iterable[Decision], renames: dict[str, str] | None = None) -> dict[tuple, Decision]:
+    """(coder, transcript, start, end, code) -> the decision in force, replaying the log in order.
+
+    `renames` maps old code names to current ones, so decisions made before a rename or merge still resolve.
+    """
     state: dict[tuple, Decision] = {}
     for d in decisions:
-        state[(d.coder, d.transcript_id, d.char_start, d.char_end, d.code)] = d
+        code = resolve(d.code, renames)
+        if code != d.code:
+            d = replace(d, code=code)
+        key = (d.coder, d.transcript_id, d.char_start, d.char_end, d.code)
+        if d.verdict == "undo":
+            state.pop(key, None)
+        else:
+            state[key] = d
+    return state
+
+
+def resolve(code: str, renames: dict[str, str] | None) -> str:
+    seen = {code}
+    while renames and code in renames:
+        code = renames[code]
+        if code in seen:
+            break
+        seen.add(code)
+    return code
+
+
+def codings_from_decisions(decisions: Iterable[Decision], renames: dict[str, str] | None = None) -> list[Coding]:
+    """Replay decisions in log order; the latest verdict per (coder, span, code) wins."""
+    state = latest_verdicts(decisions, renames)
     out = []
     for d in state.values():
         if d.verdict not in ("accept", "apply"):

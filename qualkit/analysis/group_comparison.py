@@ -164,7 +164,10 @@ def group_comparison(snapshot: Snapshot, attribute: str = "group", unit: str = "
         notes.append("segment units are nested in participants; p-values treat them as independent")
     keep = [i for i, g in enumerate(unit_groups) if g in groups]
     totals = {g: sum(1 for i in keep if unit_groups[i] == g) for g in groups}
-    all_codes = code_order(snapshot, set(snapshot.codebook.names) | {c for s in unit_sets for c in s})
+    used = {c for s in unit_sets for c in s}
+    # parent codes nobody applied directly are headings, not codes to test
+    all_codes = code_order(snapshot, used | {c.name for c in snapshot.codebook.codes
+                                             if not snapshot.codebook.children(c.name)})
 
     rows: list[dict] = []
     for code in all_codes:

@@ -139,7 +139,7 @@ def load_published(path) -> dict:
     return data
 
 
-def compare_published(snapshot: Snapshot, published_yaml_path, *, threshold: float = 0.2) -> PublishedComparison:
+def compare_published(snapshot: Snapshot, published_yaml_path, *, threshold: float = 0.25) -> PublishedComparison:
     """Match each published theme to project codes and put reported and reproduced prevalence side by side.
 
     Raises InputError (naming the file and every problem) for a missing or malformed YAML.
@@ -178,7 +178,7 @@ def compare_published(snapshot: Snapshot, published_yaml_path, *, threshold: flo
                     method, matched, similarity = "definition", [codes[best].name], float(sims[best])
                 else:
                     notes.append(f"closest code {codes[best].name!r} has definition similarity "
-                                 f"{sims[best]:.2f} < {threshold}")
+                                 f"{sims[best]:.3f}, below the threshold {threshold}")
             if not matched:
                 method = "not found"
         under = set().union(*(codes_under(snapshot, m) if m in snapshot.codebook else {m} for m in matched)) \

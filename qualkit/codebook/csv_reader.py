@@ -80,7 +80,8 @@ def parse_csv_codebook(text: str, path: str = "<string>") -> Codebook:
             if len(record) != len(header):
                 problems.append(f"{path}:row {row} -> {record[0].strip() or 'code'}: {len(record)} cells but the "
                                 f"header has {len(header)}; check for an unquoted comma")
-                continue
+                # Keep the row (padded or cut) so other rows' checks, such as parents, still see its code.
+                record = (record + [""] * len(header))[:len(header)]
             cells = dict(zip(header, (c.strip() for c in record)))
             entry = {"name": cells[name_col], "definition": cells[def_col]}
             for col in OPTIONAL_COLUMNS:

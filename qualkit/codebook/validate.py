@@ -42,6 +42,11 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
+def _quote_hint(value) -> str:
+    # A bare 2024 or true is read as a number or a boolean; quoting makes it text.
+    return " (put it in quotes)" if isinstance(value, (bool, int, float)) else ""
+
+
 def _unknown_key(key, valid: Sequence[str]) -> str:
     close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -55,7 +60,12 @@ class _Reporter:
         self.path = path
         self.lines = lines or {}
         self.unit = unit
-        self.problems: list[str] = []
+        self._found: list[tuple[int, str]] = []
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem, in file order (cross-code checks run last but belong where they occur)."""
+        return [message for _, message in sorted(self._found, key=lambda f: f[0])]
 
     def line(self, loc: Location) -> int | None:
         # Fall back to the nearest enclosing location that has a line (a missing key has none).
@@ -77,7 +87,7 @@ class _Reporter:
         return f"{self.unit} {n}" if n is not None else "earlier"
 
     def add(self, loc: Location, subject: str, message: str) -> None:
-        self.problems.append(f"{self.where(loc)} -> {subject}: {message}")
+        self._found.append((self.line(loc) or 0, f"{self.where(loc)} -> {subject}: {message}"))
 
 
 def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Location, int] | None = None,
@@ -135,7 +145,7 @@ def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Locati
         elif name is None or (isinstance(name, str) and not name.strip()):
             rep.add(loc + ("name",), subject, "empty name; every code needs a name")
         elif not isinstance(name, str):
-            rep.add(loc + ("name",), subject, f"name must be text; got {_kind(name)} (put it in quotes)")
+            rep.add(loc + ("name",), subject, f"name must be text; got {_kind(name)}{_quote_hint(name)}")
         if good_name:
             named.append((i, name.strip()))
 
@@ -168,7 +178,7 @@ def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Locati
             for j, item in enumerate(value):
                 if not isinstance(item, str):
                     rep.add(loc + (key, j), subject, f"{key} must be a list of strings; item {j + 1} is "
-                                                     f"{_kind(item)} (put it in quotes)")
+                                                     f"{_kind(item)}{_quote_hint(item)}")
                 elif not item.strip():
                     rep.add(loc + (key, j), subject, f"{key} item {j + 1} is empty")
 

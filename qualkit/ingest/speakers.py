@@ -30,8 +30,9 @@ comments transcript interview summary date time location duration title subject 
 background important also however therefore so and but then yes no well okay ok oh because now here there what why
 how who when where which the this that these those it its my our we they he she you your if one two first second
 finally next agenda attendees present absent recording file audio video page section part chapter figure table
-definition reason problem solution answer? conclusion overview objective goal goals purpose method methods
-""".replace("?", "").split())
+definition reason problem solution conclusion overview objective goal goals purpose method methods
+at by from to until since before after around about in on for of with during between
+""".split())
 _PARTICLES = frozenset({"van", "von", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ten", "ter",
                         "st.", "y"})
 
@@ -78,11 +79,34 @@ def role_hint(name: str, interviewers: Iterable[str] = ()) -> Role | None:
         return "participant"
     m = _ROLE_WORD.match(key)
     if m:
-        if m.group(1) in INTERVIEWER_WORDS:
+        word = m.group(1)
+        if word in INTERVIEWER_WORDS or _typo_of(word, INTERVIEWER_WORDS):
             return "interviewer"
-        if m.group(1) in PARTICIPANT_WORDS:
+        if word in PARTICIPANT_WORDS or _typo_of(word, PARTICIPANT_WORDS):
             return "participant"
     return None
+
+
+def _typo_of(word: str, vocabulary: frozenset[str]) -> bool:
+    """One typo (a letter dropped, added, swapped or changed) away from a long role word: 'Particpant'."""
+    if len(word) < 7:
+        return False
+    return any(abs(len(word) - len(v)) <= 1 and len(v) >= 7 and _within_one_edit(word, v) for v in vocabulary)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
 
 
 def _looks_like_name(name: str) -> bool:
@@ -118,6 +142,12 @@ def match_label(text: str, start: int, end: int) -> tuple[str, int, float | None
 
     Shape only: whether the name is accepted as a speaker is decided over the whole text (see `accept`).
     """
+    m = _TIME_LABEL.match(text, start, end)  # first: in "Speaker 1  0:03" the colon belongs to the time
+    # "Name 0:03" must end its line; "Name 00:01:02 text" needs a full h:mm:ss ("At 10:30 we met" is prose)
+    if m and (not text[m.end():end].strip() or m.group("ts").count(":") == 2):
+        name = m.group("name").strip()
+        if name:
+            return name, m.end(), seconds(m.group("ts"))
     m = _COLON_LABEL.match(text, start, end)
     if m:
         bolds = sum(1 for g in ("b1", "b2", "b3") if m.group(g))
@@ -125,11 +155,6 @@ def match_label(text: str, start: int, end: int) -> tuple[str, int, float | None
             name = m.group("name").strip()
             if name:
                 return name, m.end(), seconds(m.group("ts1") or m.group("ts2"))
-    m = _TIME_LABEL.match(text, start, end)
-    if m:
-        name = m.group("name").strip()
-        if name:
-            return name, m.end(), seconds(m.group("ts"))
     return None
 
 
@@ -164,8 +189,32 @@ def find_labels(text: str, interviewers: Sequence[str] = ()) -> list[Label]:
         if found:
             shapes.append((i, a, b, *found))
     counts = Counter(speaker_key(s[3]) for s in shapes)
-    return [Label(i, a, b, name, speaker_key(name), cs, ts) for i, a, b, name, cs, ts in shapes
-            if accept(name, counts[speaker_key(name)], interviewers)]
+    labels = [Label(i, a, b, name, speaker_key(name), cs, ts) for i, a, b, name, cs, ts in shapes
+              if accept(name, counts[speaker_key(name)], interviewers)]
+    return _drop_quoted(labels, interviewers)
+
+
+def _drop_quoted(labels: list[Label], interviewers: Sequence[str]) -> list[Label]:
+    """Drop names that only occur inside one participant turn: a participant quoting a dialogue
+    ("Me: ... / Chosen AI: ...") between `User:` and the next `AI:` is part of what the participant said."""
+    hinted = [(k, role_hint(lb.name, interviewers)) for k, lb in enumerate(labels)]
+    hinted = [(k, r) for k, r in hinted if r is not None]
+    if len(hinted) < 2:
+        return labels
+    gap_of: dict[int, int] = {}  # label index -> index in `hinted` of the hinted label before it
+    h = -1
+    for k in range(len(labels)):
+        while h + 1 < len(hinted) and hinted[h + 1][0] <= k:
+            h += 1
+        gap_of[k] = h
+    gaps_by_key: dict[str, set[int]] = {}
+    for k, lb in enumerate(labels):
+        if role_hint(lb.name, interviewers) is None:
+            gaps_by_key.setdefault(lb.key, set()).add(gap_of[k])
+    quoted = {key for key, gaps in gaps_by_key.items()
+              if len(gaps) == 1 and (g := next(iter(gaps))) >= 0 and g + 1 < len(hinted)
+              and hinted[g][1] == "participant"}
+    return [lb for lb in labels if lb.key not in quoted]
 
 
 def stripped_span(text: str, start: int, end: int) -> tuple[int, int]:

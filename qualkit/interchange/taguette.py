@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from ..codebook.model import Code, Codebook
-from ..coding import Coding, Decision, codings_from_decisions
+from ..coding import Decision, codings_from_decisions
 from ..errors import InputError
 from ..ids import stable_id
 from ..snapshot import Snapshot

@@ -139,4 +139,15 @@ embeddings = sa.Table(
     sa.Column("vector", sa.LargeBinary, nullable=False),
 )
 
-APPEND_ONLY = ("decisions", "theme_events", "memos", "codebooks")
+# Renames and merges of codes: decisions keep the name they were made under and resolve through this log.
+code_renames = sa.Table(
+    "code_renames", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("old", sa.Text, nullable=False),
+    sa.Column("new", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # rename | merge
+    sa.Column("coder", sa.String(255), nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+APPEND_ONLY = ("decisions", "theme_events", "memos", "codebooks", "code_renames")

@@ -205,7 +205,21 @@ class Store:
             return [_decision(r) for r in conn.execute(q).mappings()]
 
     def codings(self, coder: str | None = None) -> list[Coding]:
-        return codings_from_decisions(self.decisions(coder=coder))
+        """Current codings, replayed from the decision log with code renames and merges applied."""
+        return codings_from_decisions(self.decisions(coder=coder), self.renames())
+
+    def rename_code(self, old: str, new: str, *, coder: str, kind: str = "rename") -> None:
+        """Record that `old` is now called `new` (kind rename) or was merged into `new` (kind merge)."""
+        if kind not in ("rename", "merge"):
+            raise ValueError(f"unknown kind {kind!r}: rename or merge")
+        if old == new:
+            raise ValueError("a code cannot be renamed to itself")
+        with self.transaction() as conn:
+            conn.execute(T.code_renames.insert().values(old=old, new=new, kind=kind, coder=coder, at=now()))
+
+    def renames(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return {r.old: r.new for r in conn.execute(sa.select(T.code_renames).order_by(T.code_renames.c.seq))}
 
     def coders(self) -> list[str]:
         with self.engine.connect() as conn:

@@ -78,4 +78,4 @@ def test_resegmenting_with_another_unit(project, corpus):
     report = ingest(project, [corpus], unit="sentence")
     assert report.resegmented == ["P01", "P02"]
     assert project.store.segment_units() == {"sentence"}
-    assert len(project.store.segments()) == 4
+    assert len(project.store.segments()) == 5

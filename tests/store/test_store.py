@@ -18,8 +18,8 @@ TRANSCRIPT = Transcript("P01", "P01.txt", "txt", TEXT,
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'q.db'}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
 
@@ -32,6 +32,7 @@ def decision(i, verdict="apply", coder="ana", code="Oversight"):
 def test_new_database_is_migrated_to_current_version(store):
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT value FROM meta WHERE key='schema_version'").scalar() == str(SCHEMA_VERSION)
+    assert Store(store.url).counts()["decisions"] == 0  # reopening migrates nothing twice
 
 
 def test_open_without_create_refuses_empty_database(tmp_path):
@@ -52,7 +53,7 @@ def test_transcripts_and_segments_round_trip(store):
 def test_decisions_are_append_only_at_the_database_level(store):
     store.record(decision(1))
     for sql in ("UPDATE decisions SET code='x'", "DELETE FROM decisions"):
-        with pytest.raises(sa.exc.DatabaseError, match="decisions is append-only"):
+        with pytest.raises(sa.exc.DBAPIError, match="decisions is append-only"):
             with store.transaction() as conn:
                 conn.exec_driver_sql(sql)
     assert [d.code for d in store.decisions()] == ["Oversight"]
@@ -98,3 +99,18 @@ def test_embedding_cache(store):
     got = store.get_many("m", ["h1", "h2", "h3"])
     assert set(got) == {"h1", "h2"} and np.array_equal(got["h2"], v + 1)
     assert store.get_many("other", ["h1"]) == {}
+
+
+def test_undo_makes_a_decision_pending_again(store):
+    store.record([decision(1, verdict="accept"), decision(2, verdict="undo")])
+    assert store.codings() == []
+    assert [d.verdict for d in store.decisions()] == ["accept", "undo"]  # both kept
+
+
+def test_renamed_and_merged_codes_still_resolve(store):
+    store.record([decision(1, code="Oversight"), decision(2, code="Checking", coder="ben")])
+    store.rename_code("Oversight", "Human oversight", coder="ana")
+    store.rename_code("Checking", "Human oversight", coder="ana", kind="merge")
+    assert sorted((c.coder, c.code) for c in store.codings()) == [("ana", "Human oversight"),
+                                                                  ("ben", "Human oversight")]
+    assert {d.code for d in store.decisions()} == {"Oversight", "Checking"}  # the log itself is unchanged

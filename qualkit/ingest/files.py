@@ -1,0 +1,55 @@
+"""Finding transcript files: explicit files and folders (recursive), in a stable order."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from qualkit.errors import InputError
+from qualkit.ingest.registry import SUPPORTED_EXTENSIONS, unsupported
+
+# Project tables that live beside the transcripts but are not transcripts.
+NOT_TRANSCRIPTS = frozenset({"participants.csv", "reference_codings.csv", "reference_quotes.csv"})
+
+
+def _skipped(path: Path) -> bool:
+    # hidden files and Office lock files (~$name.docx) are never transcripts
+    return path.name.casefold() in NOT_TRANSCRIPTS or path.name.startswith((".", "~$"))
+
+
+def iter_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The transcript files named by `paths`: files as given, folders searched recursively (sorted, supported
+    extensions only, skipping participants.csv, reference_codings.csv, reference_quotes.csv, hidden files and folders).
+
+    Raises InputError for a path that does not exist or a file given explicitly with an unsupported extension.
+    Duplicates are listed once, in first-seen order.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(p, "does not exist")
+        if p.is_dir():
+            found = []
+            for f in p.rglob("*"):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts) or not f.is_file() or _skipped(f):
+                    continue
+                if f.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    found.append(f)
+            for f in sorted(found, key=lambda f: f.relative_to(p).as_posix()):
+                add(f)
+        elif _skipped(p):
+            continue
+        elif p.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            raise unsupported(p)
+        else:
+            add(p)
+    return out

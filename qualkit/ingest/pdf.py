@@ -1,0 +1,92 @@
+"""PDF transcripts via pdfplumber: page text without running headers, footers, page numbers and margin line
+numbers (MAXQDA/Word exports number every paragraph in the left margin), then the shared speaker parser."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from qualkit.errors import InputError
+from qualkit.ingest.base import ReadOptions, check_size
+from qualkit.ingest.speakers import match_label
+from qualkit.ingest.text import transcript_from_text
+from qualkit.transcript import Transcript
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*$|^\s*[-–]\s*\d{1,4}\s*[-–]\s*$",
+                          re.IGNORECASE)
+_EDGE = 2  # headers and footers live in the first and last lines of a page
+
+
+def _margin_number_cutoff(page) -> float | None:
+    """x below which digit-only words are margin line numbers, or None when the page has no such column."""
+    words = page.extract_words()
+    starts = Counter(round(w["x0"]) for w in words if not w["text"].isdigit())
+    if not starts:
+        return None
+    left = starts.most_common(1)[0][0]
+    cutoff = left - 2
+    margin = [w for w in words if w["text"].isdigit() and w["x1"] < cutoff]
+    return cutoff if len(margin) >= 3 else None
+
+
+def _page_lines(page) -> list[str]:
+    # keep only what is printed on the page: some exporters park line numbers below the page box
+    page = page.filter(lambda o: o.get("object_type") != "char"
+                       or (o["top"] >= 0 and o["bottom"] <= page.height + 1 and o["x0"] >= 0
+                           and o["x1"] <= page.width + 1))
+    cutoff = _margin_number_cutoff(page)
+    if cutoff is not None:
+        page = page.filter(lambda o: not (o.get("object_type") == "char" and o["x1"] < cutoff
+                                          and o["text"].isdigit()))
+    return (page.extract_text() or "").split("\n")
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).casefold())
+
+
+def _is_label(line: str) -> bool:
+    return match_label(line, 0, len(line)) is not None
+
+
+def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Drop page numbers and lines repeated at the top or bottom of most pages (running headers/footers)."""
+    edge_counts: Counter[str] = Counter()
+    for lines in pages:
+        edges = {_norm(ln) for ln in lines[:_EDGE] + lines[-_EDGE:] if ln.strip()}
+        edge_counts.update(edges)
+    threshold = max(3, 0.6 * len(pages))
+    repeated = {n for n, c in edge_counts.items() if len(pages) >= 3 and c >= threshold}
+    out = []
+    for lines in pages:
+        kept = []
+        for i, ln in enumerate(lines):
+            at_edge = i < _EDGE or i >= len(lines) - _EDGE
+            if at_edge and (_PAGE_NUMBER.match(ln) or (_norm(ln) in repeated and not _is_label(ln))):
+                continue
+            kept.append(ln)
+        out.append(kept)
+    return out
+
+
+def pdf_text(path: Path) -> str:
+    """The transcript text of a PDF, pages joined with "\\n"."""
+    import pdfplumber
+
+    check_size(path)
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            pages = [_page_lines(p) for p in pdf.pages]
+    except Exception as e:  # pdfminer raises many types (PDFSyntaxError, PSEOF, KeyError...) for broken files
+        raise InputError(path, f"cannot be read as a PDF ({type(e).__name__}: {e}); it may be truncated, "
+                               "encrypted or not a PDF") from None
+    text = "\n".join(ln.rstrip() for lines in strip_page_furniture(pages) for ln in lines)
+    if not text.strip():
+        raise InputError(path, "is empty: the PDF has no extractable text (a scanned image?); run OCR on it "
+                               "or export the transcript as text")
+    return text
+
+
+def read_pdf(path: Path, source_path: str, options: ReadOptions) -> list[Transcript]:
+    """One Transcript from a .pdf; InputError for unreadable PDFs and PDFs without a text layer."""
+    return [transcript_from_text(path, source_path, "pdf", pdf_text(path), options)]
