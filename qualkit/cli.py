@@ -165,6 +165,22 @@ def import_codings_cmd(csv_file, project_dir, db, coder):
         click.echo(f"note: codes not in the project's codebook: {', '.join(report.unknown_codes)}")
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@project_option
+@db_option
+@click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]), default="turn", show_default=True,
+              help="Segmentation unit for the imported transcripts.")
+@click.option("--coder", help="Record every imported coding under this coder (default: the file's own users).")
+@_errors_to_click
+def import_cmd(file, project_dir, db, unit, coder):
+    """Import a Taguette project (.sqlite3), a REFI-QDA project (.qdpx) or codebook (.qdc)."""
+    from .project import import_project
+    r = import_project(_open(project_dir, db), file, unit=unit, coder=coder)
+    click.echo(f"imported {r.transcripts} transcript(s) ({r.unchanged} already present), {r.codes} codes, "
+               f"{r.codings} new coding(s), {r.memos} memo(s)")
+
+
 @cli.command()
 @project_option
 @db_option
@@ -176,6 +192,44 @@ def status(project_dir, db):
         click.echo(line)
 
 
+embedder_option = click.option("--embedder", default="minilm", show_default=True,
+                               help="Embedding backend by name (minilm = all-MiniLM-L6-v2, local and offline).")
+seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the run).")
+
+
+@cli.command()
+@project_option
+@db_option
+@embedder_option
+@seed_option
+@_errors_to_click
+def suggest(project_dir, db, embedder, seed):
+    """Suggest codebook codes for every participant segment (nothing is coded until a person accepts)."""
+    from .pipeline import load_embedder, run_suggest
+    run, suggestions = run_suggest(_open(project_dir, db), load_embedder(embedder), seed=seed)
+    confident = sum(1 for x in suggestions if x.explanation.get("above_threshold"))
+    click.echo(f"run {run.id}: {len(suggestions)} suggestions ({confident} above their code's threshold) "
+               f"with {run.model}, codebook {run.codebook_hash}, seed {run.seed}")
+
+
+@cli.command()
+@project_option
+@db_option
+@embedder_option
+@seed_option
+@click.option("--all-segments", is_flag=True, help="Cluster every segment, not only those no code covers.")
+@_errors_to_click
+def themes(project_dir, db, embedder, seed, all_segments):
+    """Propose candidate themes (new codes) from what the codebook leaves uncovered."""
+    from .pipeline import load_embedder, run_themes
+    result = run_themes(_open(project_dir, db), load_embedder(embedder), seed=seed, novelty=not all_segments)
+    click.echo(f"run {result.run.id}: {len(result.themes)} candidate theme(s) by {result.method}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    for t in result.themes:
+        click.echo(f"  {t.label}  ({len(t.segment_ids)} segments; {', '.join(t.keywords[:5])})")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--project", "-p", "project_dir", required=True, type=click.Path(file_okay=False),
@@ -184,19 +238,26 @@ def status(project_dir, db):
 @click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False), help="Codebook (YAML or CSV).")
 @click.option("--participants", type=click.Path(dir_okay=False), help="participants.csv.")
 @click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]), default="turn", show_default=True)
+@embedder_option
+@seed_option
+@click.option("--no-themes", is_flag=True, help="Skip theme discovery.")
 @_errors_to_click
-def run(paths, project_dir, db, codebook_file, participants, unit):
-    """The main job: init, ingest and segment PATHS, load the codebook, and print the project status."""
-    from .codebook import load_codebook
-    from .project import Project, ingest as run_ingest, project_status
+def run(paths, project_dir, db, codebook_file, participants, unit, embedder, seed, no_themes):
+    """The main job: ingest and segment PATHS, load the codebook, suggest codes, discover themes, summarise."""
+    from .pipeline import load_embedder, run_pipeline
+    from .project import Project, project_status
     project = Project.init(project_dir, db=db)
-    if codebook_file:
-        project.store.put_codebook(load_codebook(codebook_file))
-    report = run_ingest(project, paths, participants_csv=participants, unit=unit, progress=_progress)
-    click.echo(f"ingest: added {len(report.added)}, updated {len(report.updated)}, "
-               f"unchanged {len(report.unchanged)}; {report.segments} segments written")
+    click.echo("qualkit: ingest, segment, embed, suggest" + ("" if no_themes else ", themes") + " ...", err=True)
+    report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
+                          embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress)
     for line in project_status(project).lines():
         click.echo(line)
+    click.echo("timings       " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for t in project.store.themes():
+        click.echo(f"theme         {t.label}  ({len(t.segment_ids)} segments)")
+    click.echo(f"next: `qualkit app {project_dir}` to review the suggestions")
 
 
 def main():

@@ -80,10 +80,13 @@ def role_hint(name: str, interviewers: Iterable[str] = ()) -> Role | None:
     m = _ROLE_WORD.match(key)
     if m:
         word = m.group(1)
-        if word in INTERVIEWER_WORDS or _typo_of(word, INTERVIEWER_WORDS):
+        if word in INTERVIEWER_WORDS:
             return "interviewer"
-        if word in PARTICIPANT_WORDS or _typo_of(word, PARTICIPANT_WORDS):
+        if word in PARTICIPANT_WORDS:
             return "participant"
+        is_i, is_p = _typo_of(word, INTERVIEWER_WORDS), _typo_of(word, PARTICIPANT_WORDS)
+        if is_i != is_p:  # a typo close to both (Intervieweer) says nothing
+            return "interviewer" if is_i else "participant"
     return None
 
 

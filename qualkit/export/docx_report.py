@@ -1,0 +1,63 @@
+"""DOCX report (python-docx): methods paragraph, a journal-style theme table, group comparison and agreement."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..snapshot import Snapshot
+from .atomic import atomic_path
+from .data import ReportData, collect, journal_table
+from .sections import Items, Paragraph, Table, sections
+
+
+def _add_table(doc, caption: str, df: pd.DataFrame):
+    from docx.shared import Pt
+
+    doc.add_paragraph(caption, style="Caption")
+    table = doc.add_table(rows=1, cols=len(df.columns))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, df.columns):
+        cell.text = str(name)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in df.itertuples(index=False, name=None):
+        cells = table.add_row().cells
+        for cell, v in zip(cells, row):
+            cell.text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
+    return table
+
+
+def render_docx(data: ReportData):
+    """A python-docx Document. The first table is the journal table: Theme | Code | n (%) per group | quote."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"qualkit report: {data.snapshot.name}", level=0)
+    for sec in sections(data):
+        doc.add_heading(sec.title, level=1)
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                doc.add_paragraph(b.text)
+            elif isinstance(b, Table):
+                if b.caption == "Definitions and counts":
+                    continue  # the journal table carries what a paper prints; definitions live in the XLSX
+                _add_table(doc, b.caption, b.frame)
+            elif isinstance(b, Items):
+                for i in b.items:
+                    doc.add_paragraph(i, style="List Bullet")
+    return doc
+
+
+def write_docx(snapshot: Snapshot, path, *, data: ReportData | None = None, **options):
+    """Write the DOCX report atomically."""
+    doc = render_docx(data or collect(snapshot, **options))
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
+    return path
+
+
+__all__ = ["render_docx", "write_docx", "journal_table"]

@@ -1,0 +1,125 @@
+"""What is left to review, in which order, and how far a coder has got.
+
+Suggestions under review are those of the latest `suggest` run plus every `promoted-theme` run (quotes of
+themes a researcher promoted to codes). Pure functions take plain data; the store wrappers read it first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from ..coding import Decision, latest_verdicts, resolve
+from ..store import Store
+from ..suggest.model import Suggestion
+from .actions import pending_from
+from ._common import check_coder
+
+PROMOTED_RUN = "promoted-theme"
+ORDERS = ("informative", "confident")
+
+
+def review_runs(store: Store) -> list:
+    """The runs whose suggestions are under review: latest suggest run, then promoted-theme runs (oldest first)."""
+    latest = store.latest_run("suggest")
+    return ([latest] if latest else []) + store.runs(PROMOTED_RUN)
+
+
+def review_suggestions(store: Store) -> list[Suggestion]:
+    """Every suggestion under review, for every coder (decided or not)."""
+    out: list[Suggestion] = []
+    for run in review_runs(store):
+        out.extend(store.suggestions(run.id))
+    return out
+
+
+def pending(store: Store, coder: str) -> list[Suggestion]:
+    """Suggestions `coder` has not decided yet (codes no longer in the codebook are left out)."""
+    coder = check_coder(coder)
+    codebook = store.codebook()
+    return pending_from(review_suggestions(store), store.decisions(coder=coder), store.renames(),
+                        codebook.names if codebook else None)
+
+
+def order_queue(pending_suggestions: Sequence[Suggestion], order: str = "informative") -> list[Suggestion]:
+    """Order pending suggestions for review.
+
+    informative: most uncertain first (score nearest 0.5: the answers that teach the model most);
+    confident: highest score first. Ties break by transcript and position so the order is stable.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"unknown review order {order!r}: one of {', '.join(ORDERS)}")
+    try:  # the suggest package owns active-learning order; use it once it exists
+        from ..suggest import review_queue
+    except ImportError:
+        review_queue = None
+    if review_queue is not None:
+        return list(review_queue(list(pending_suggestions), (), order=order))
+    pos = lambda s: (s.transcript_id, s.char_start, s.code)  # noqa: E731
+    if order == "confident":
+        return sorted(pending_suggestions, key=lambda s: (-s.score, pos(s)))
+    return sorted(pending_suggestions, key=lambda s: (abs(s.score - 0.5), pos(s)))
+
+
+@dataclass(frozen=True)
+class CodeProgress:
+    code: str
+    reviewed: int
+    remaining: int
+    accepted: int = 0
+    rejected: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.remaining
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many suggestions under review `coder` has decided and has left, overall and per code."""
+
+    coder: str
+    reviewed: int
+    remaining: int
+    by_code: Mapping[str, CodeProgress] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.remaining
+
+    @property
+    def fraction(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+def progress_from(coder: str, suggestions: Sequence[Suggestion], decisions: Iterable[Decision],
+                  renames: Mapping[str, str] | None, codes: Sequence[str] | None = None) -> Progress:
+    """Pure: progress of `coder` (whose `decisions` these are) over `suggestions`, per current code name."""
+    state = latest_verdicts(decisions, dict(renames or {}))
+    verdict = {k[1:]: d.verdict for k, d in state.items()}
+    counts: dict[str, list[int]] = {c: [0, 0, 0, 0] for c in (codes or ())}
+    seen = set()
+    for s in suggestions:
+        code = resolve(s.code, dict(renames or {}))
+        key = (s.transcript_id, s.char_start, s.char_end, code)
+        if key in seen or (codes is not None and code not in counts):
+            continue
+        seen.add(key)
+        row = counts.setdefault(code, [0, 0, 0, 0])
+        v = verdict.get(key)
+        if v is None:
+            row[1] += 1
+        else:
+            row[0] += 1
+            row[2] += v in ("accept", "apply")
+            row[3] += v in ("reject", "remove")
+    by_code = {c: CodeProgress(c, *r) for c, r in counts.items()}
+    return Progress(coder, sum(p.reviewed for p in by_code.values()), sum(p.remaining for p in by_code.values()),
+                    by_code)
+
+
+def progress(store: Store, coder: str) -> Progress:
+    """Reviewed and remaining suggestions for `coder`, overall and per code (codes in codebook order)."""
+    coder = check_coder(coder)
+    codebook = store.codebook()
+    return progress_from(coder, review_suggestions(store), store.decisions(coder=coder), store.renames(),
+                         codebook.names if codebook else None)

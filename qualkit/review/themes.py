@@ -1,0 +1,64 @@
+"""Theme verdicts: promote a candidate theme to a code (its quotes then go through review) or dismiss it."""
+from __future__ import annotations
+
+from ..codebook.model import Code, Codebook
+from ..ids import stable_id
+from ..run import Run
+from ..store import Store
+from ..suggest.model import Suggestion
+from ..themes.model import Theme
+from ._common import ReviewError, check_coder, current_codebook, now
+from .codebook_edits import add_code
+from .queue import PROMOTED_RUN
+
+# No model scored these quotes; 0.5 says "undecided" honestly and puts them early in the informative order.
+PROMOTED_SCORE = 0.5
+
+
+def _check_candidate(store: Store, theme: Theme) -> None:
+    current = {t.id: t.status for t in store.themes(theme.run_id)}
+    status = current.get(theme.id, theme.status)
+    if status != "candidate":
+        raise ReviewError(f"theme {theme.label!r} was already {status}")
+
+
+def promote_theme(store: Store, theme: Theme, code_name: str, definition: str, coder: str,
+                  parent: str | None = None) -> tuple[Codebook, list[Suggestion]]:
+    """Add a code for the theme and queue the theme's quotes as pending suggestions of that code.
+
+    The quotes land in a new run of kind 'promoted-theme', so they are reviewed (accepted or rejected) like any
+    suggestion: promoting a theme codes nothing by itself. Returns the new codebook and the queued suggestions.
+    """
+    coder = check_coder(coder)
+    _check_candidate(store, theme)
+    if not (definition or "").strip():
+        raise ReviewError(f"promoting theme {theme.label!r} needs a definition for code {code_name!r}")
+    codebook = add_code(store, Code(name=code_name.strip(), definition=definition.strip(),
+                                    keywords=tuple(theme.keywords), parent=parent or None), coder)
+    segments = {s.id: s for s in store.segments()}
+    started = now()
+    run = Run(id=stable_id(PROMOTED_RUN, theme.run_id, theme.id, code_name, started), kind=PROMOTED_RUN,
+              started_at=started, finished_at=started, model=f"theme:{theme.run_id}",
+              codebook_hash=codebook.hash, params={"theme_id": theme.id, "theme_label": theme.label},
+              notes=f"quotes of theme {theme.label!r} promoted to code {code_name!r} by {coder}")
+    suggestions = []
+    for sid in theme.quote_ids:
+        seg = segments.get(sid)
+        if seg is None:
+            continue  # the segment was re-segmented away since the theme run
+        suggestions.append(Suggestion(
+            id=stable_id("suggestion", run.id, seg.id, code_name), run_id=run.id, segment_id=seg.id,
+            transcript_id=seg.transcript_id, char_start=seg.char_start, char_end=seg.char_end, code=code_name,
+            score=PROMOTED_SCORE,
+            explanation={"source": "promoted theme", "theme": theme.label, "keywords": list(theme.keywords),
+                         "components": {}, "nearest": "", "nearest_kind": "theme"}))
+    store.put_run(run, suggestions=suggestions)
+    store.record_theme_event(theme.id, "promoted", coder, {"code": code_name, "run_id": run.id})
+    return codebook, suggestions
+
+
+def dismiss_theme(store: Store, theme: Theme, coder: str, reason: str = "") -> None:
+    """Mark a candidate theme dismissed (an event; the theme and its run stay in the project)."""
+    coder = check_coder(coder)
+    _check_candidate(store, theme)
+    store.record_theme_event(theme.id, "dismissed", coder, {"reason": reason} if reason else {})
