@@ -260,6 +260,77 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
     click.echo(f"next: `qualkit app {project_dir}` to review the suggestions")
 
 
+@cli.command()
+@project_option
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the full report here (.md, .html, .docx, .xlsx).")
+@click.option("--group-by", default="group", show_default=True, help="Participant attribute to compare.")
+@click.option("--coder", help="Count only this coder's codings (default: every coder).")
+@click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML) to set beside.")
+@_errors_to_click
+def report(project_dir, db, out, group_by, coder, published):
+    """Theme table and group comparison (accepted and hand-applied codings only)."""
+    from .export import collect, write_report
+    from .export.markdown import render_markdown
+    project = _open(project_dir, db)
+    data = collect(project.store.snapshot(project.name), group_by=group_by, coder=coder, published=published)
+    click.echo(render_markdown(data))
+    if out:
+        write_report(data.snapshot, out, data=data)
+        click.echo(f"wrote {out}", err=True)
+
+
+EXPORT_FORMATS = ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml", "charts", "qdc", "qdpx"]
+
+
+@cli.command()
+@project_option
+@db_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="What to write.")
+@click.option("--out", required=True, type=click.Path(), help="File to write (a folder for charts).")
+@click.option("--group-by", default="group", show_default=True, help="Participant attribute to compare.")
+@click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML).")
+@_errors_to_click
+def export(project_dir, db, fmt, out, group_by, published):
+    """Export reports, codings, the codebook, charts, or REFI-QDA (.qdc codebook, .qdpx project)."""
+    from . import export as ex, interchange
+    project = _open(project_dir, db)
+    snap = project.store.snapshot(project.name)
+    if fmt == "qdc":
+        interchange.export_qdc(snap.codebook, out)
+    elif fmt == "qdpx":
+        interchange.export_qdpx(snap, out)
+    elif fmt == "charts":
+        data = ex.collect(snap, group_by=group_by)
+        files = ex.write_charts(out, data.themes, data.cooccurrence, data.saturation)
+        click.echo(f"wrote charts to {out}: {files}")
+        return
+    else:
+        ex.write_report(snap, out, format=fmt, group_by=group_by, published=published)
+    click.echo(f"wrote {out}")
+
+
+@cli.command("agreement")
+@project_option
+@db_option
+@click.option("--coder", "coders", multiple=True, help="A coder to compare (twice or more; `ai` = the tool's "
+                                                        "suggestions above threshold). Default: every coder.")
+@click.option("--unit", type=click.Choice(["segment", "participant"]), default="segment", show_default=True)
+@click.option("--disagreements", is_flag=True, help="List the segments the coders disagree on.")
+@_errors_to_click
+def agreement_cmd(project_dir, db, coders, unit, disagreements):
+    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled."""
+    from .analysis import agreement
+    from .project.ai_coder import AI_CODER, snapshot_with_ai
+    project = _open(project_dir, db)
+    snap = snapshot_with_ai(project) if AI_CODER in coders else project.store.snapshot(project.name)
+    result = agreement(snap, list(coders) or None, unit)
+    click.echo(f"coders: {', '.join(result.coders)}; {result.n_units} units ({result.unit_source})")
+    click.echo(result.to_frame().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if disagreements:
+        click.echo(result.disagreements_frame().to_string(index=False))
+
+
 def main():
     cli(prog_name="qualkit")
 

@@ -10,10 +10,11 @@ from .data import codings_frame
 
 
 def write_codings_csv(snapshot: Snapshot, path, *, group_by: str = "group", **_ignored):
-    """Codings as CSV, one row per coding with its quote and location; UTF-8 with a byte-order mark so
+    """Codings as CSV (RFC 4180: CRLF rows, so quotes holding CR or LF are quoted), one row per coding with its
+    quote and location; UTF-8 with a byte-order mark so
     spreadsheet programs detect the encoding; string cells neutralised against formula execution."""
     buf = io.StringIO()
-    neutralise_frame(codings_frame(snapshot, group_by)).to_csv(buf, index=False, lineterminator="\n")
+    neutralise_frame(codings_frame(snapshot, group_by)).to_csv(buf, index=False, lineterminator="\r\n")
     return write_text(path, buf.getvalue(), encoding="utf-8-sig")
 
 

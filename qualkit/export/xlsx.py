@@ -34,12 +34,14 @@ def workbook_frames(data: ReportData) -> dict[str, pd.DataFrame]:
 
 def write_xlsx(snapshot: Snapshot, path, *, data: ReportData | None = None, **options):
     """Write the workbook atomically."""
-    frames = workbook_frames(data or collect(snapshot, **options))
+    # neutralise before opening the writer: an error inside it would be masked by openpyxl refusing to close
+    # an empty workbook
+    frames = {name[:31]: neutralise_frame(df) for name, df in workbook_frames(data or collect(snapshot, **options)).items()}
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, df in frames.items():
-                neutralise_frame(df).to_excel(writer, sheet_name=name[:31], index=False)
-                sheet = writer.sheets[name[:31]]
+                df.to_excel(writer, sheet_name=name, index=False)
+                sheet = writer.sheets[name]
                 sheet.freeze_panes = "A2"
                 for col in sheet.columns:  # readable widths, capped so quote columns do not sprawl
                     width = max((len(str(c.value)) for c in col if c.value is not None), default=8)

@@ -225,12 +225,14 @@ def deidentify(transcripts: Sequence[Transcript], *, participants=None, confirme
     transcripts = list(transcripts)
     names = known_names(transcripts, participants, confirmed_names)
     variant_of: dict[str, str] = {}  # casefolded variant -> canonical name
+    variants: list[str] = []
     for n in names:
         canonical = " ".join(w for w in n.split() if w.casefold() not in TITLES)
         for v in name_variants(n):
+            variants.append(v)
             # a part shared by two people ("Doe") stays with the first one named
             variant_of.setdefault(" ".join(v.split()).casefold(), canonical)
-    pattern = name_pattern(variant_of)
+    pattern = name_pattern(variants)
     ph = _Placeholders()
     out, maps, reps = [], {}, []
     for t in transcripts:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-KINDS = ("EMAIL", "URL", "RECORD", "DATE", "PHONE", "POSTCODE", "PERSON")  # priority when hits overlap
+KINDS = ("EMAIL", "URL", "RECORD", "DATE", "POSTCODE", "PHONE", "PERSON")  # priority when hits overlap
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ PATTERNS: dict[str, list[re.Pattern]] = {
     ],
     "PHONE": [
         # +44 20 7946 0958, (212) 555-0147, 555-0147, 07700 900123, 020 7946 0958; 7 to 15 digits in groups
-        re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?![\w-])"),
+        re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,6}(?:[\s.-]\d{2,6}){1,4}(?![\w-])"),
         re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?\(\d{1,5}\)[\s.-]?\d{3,8}(?![\w-])"),
         re.compile(r"(?<![\w+])\+?\d{10,13}(?![\w-])"),
     ],

@@ -168,11 +168,59 @@ def write_broken() -> None:
     (HERE / "bomb.docx").write_bytes(bytes(raw))
 
 
+def write_pdf() -> None:
+    """A 3-page PDF with a running header, "Page n of 3" footers and margin line numbers, written by hand."""
+    lines = [f"{s}: {u}" for s, u, _ in INTERVIEW]
+    pages = [lines[0:2], lines[2:4], lines[4:6]]
+    objects: list[bytes] = []
+    page_ids = []
+    font_id = 3
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    objects.append(b"")  # pages, filled below
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+
+    def esc(t: str) -> bytes:
+        return t.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    number = 1
+    for k, page_lines in enumerate(pages, start=1):
+        ops = [b"BT /F1 9 Tf 72 800 Td (" + esc("Drafting pilot study - confidential") + b") Tj ET"]
+        y = 760
+        for line in page_lines:
+            words = line.split(" ")
+            chunks = [" ".join(words[i:i + 12]) for i in range(0, len(words), 12)]
+            for chunk in chunks:
+                ops.append(b"BT /F1 7 Tf 40 %d Td (%d) Tj ET" % (y, number))
+                ops.append(b"BT /F1 10 Tf 72 %d Td (" % y + esc(chunk) + b") Tj ET")
+                y -= 14
+                number += 1
+        ops.append(b"BT /F1 9 Tf 280 40 Td (" + esc(f"Page {k} of {len(pages)}") + b") Tj ET")
+        stream = b"\n".join(ops)
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        content_id = len(objects)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> "
+                       b"/Contents %d 0 R >>" % (font_id, content_id))
+        page_ids.append(len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % i for i in page_ids), len(pages))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    (HERE / "interview.pdf").write_bytes(bytes(out))
+    (HERE / "truncated.pdf").write_bytes(bytes(out[:300]))
+
+
 if __name__ == "__main__":
     write_text_variants()
     write_docx()
     write_odt()
     write_subtitles()
     write_tables()
+    write_pdf()
     write_broken()
     print("fixtures written to", HERE)
