@@ -30,7 +30,8 @@ class Exemplar:
 
     def citation(self) -> str:
         turn = f", turn {self.turn_index + 1}" if self.turn_index is not None else ""
-        return f"{self.participant_id}; {self.transcript_id} chars {self.char_start}-{self.char_end}{turn}, line {self.line}"
+        return (f"{self.participant_id}; {self.transcript_id} chars {self.char_start}-{self.char_end}{turn}, "
+                f"line {self.line}")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -171,8 +172,11 @@ def compare_published(snapshot: Snapshot, published_yaml_path, *, threshold: flo
             notes += [f"maps_to code {m!r} is not in this project's codebook" for m in maps if m not in matched]
             method = "maps_to" if matched else ""
             if not matched and definition and codes:
-                vec = TfidfVectorizer(stop_words="english").fit(definitions + [f"{name}. {definition}"])
-                sims = cosine_similarity(vec.transform([f"{name}. {definition}"]), vec.transform(definitions))[0]
+                try:
+                    vec = TfidfVectorizer(stop_words="english").fit(definitions + [f"{name}. {definition}"])
+                    sims = cosine_similarity(vec.transform([f"{name}. {definition}"]), vec.transform(definitions))[0]
+                except ValueError:  # nothing but stop words on either side: nothing to compare
+                    sims = np.zeros(len(codes))
                 best = int(sims.argmax())
                 if sims[best] >= threshold:
                     method, matched, similarity = "definition", [codes[best].name], float(sims[best])

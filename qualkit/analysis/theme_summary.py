@@ -122,13 +122,9 @@ def theme_summary(snapshot: Snapshot, *, group_by: str = "group", coder: str | N
         by_code.setdefault(c.code, []).append(c)
     names = code_order(snapshot, list(by_code) + (snapshot.codebook.names if include_empty else []))
     # order: each theme in codebook order, the theme code first, then its descendants in codebook order
-    themes_in_order = []
-    for n in names:
-        th = theme_of(snapshot, n)
-        if th not in themes_in_order:
-            themes_in_order.append(th)
-    ordered = [n for th in themes_in_order for n in names if theme_of(snapshot, n) == th]
-    ordered.sort(key=lambda n: (themes_in_order.index(theme_of(snapshot, n)), n != theme_of(snapshot, n)))
+    themes_in_order = list(dict.fromkeys(theme_of(snapshot, n) for n in names))
+    ordered = sorted(names, key=lambda n: (themes_in_order.index(theme_of(snapshot, n)),
+                                           n != theme_of(snapshot, n)))  # stable: codebook order otherwise
 
     rows = []
     for name in ordered:

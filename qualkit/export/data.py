@@ -89,8 +89,11 @@ def journal_table(data: ReportData) -> pd.DataFrame:
     """Theme | Code | n (%) per group | exemplar quote (participant id): the table a paper prints."""
     t = data.themes
     recs = []
+    previous = None
     for r in t.rows:
-        rec = {"Theme": r.theme, "Code": r.code}
+        # a journal table names each theme once, on its first row
+        rec = {"Theme": r.theme if r.theme != previous else "", "Code": r.code}
+        previous = r.theme
         for g in t.groups:
             rec[f"{g} (n={t.group_sizes[g]})"] = r.by_group[g].label()
         rec[f"All (n={t.n_participants})"] = r.participants.label()

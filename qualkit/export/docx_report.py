@@ -31,11 +31,28 @@ def _add_table(doc, caption: str, df: pd.DataFrame):
     return table
 
 
+def _set_widths(table, widths) -> None:
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths):
+            cell.width = w
+    for col, w in zip(table.columns, widths):
+        col.width = w
+
+
 def render_docx(data: ReportData):
     """A python-docx Document. The first table is the journal table: Theme | Code | n (%) per group | quote."""
     from docx import Document
 
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Inches
+
     doc = Document()
+    # landscape: the journal table needs room for a quote column beside the per-group counts
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = sec.page_height, sec.page_width
+    usable = sec.page_width - sec.left_margin - sec.right_margin
     doc.add_heading(f"qualkit report: {data.snapshot.name}", level=0)
     for sec in sections(data):
         doc.add_heading(sec.title, level=1)
@@ -45,7 +62,12 @@ def render_docx(data: ReportData):
             elif isinstance(b, Table):
                 if b.caption == "Definitions and counts":
                     continue  # the journal table carries what a paper prints; definitions live in the XLSX
-                _add_table(doc, b.caption, b.frame)
+                table = _add_table(doc, b.caption, b.frame)
+                if b.caption == "Themes and codes":
+                    n_counts = len(b.frame.columns) - 3
+                    widths = [Inches(1.3), Inches(1.5)] + [Inches(0.85)] * n_counts
+                    widths.append(max(Inches(2.0), usable - sum(widths)))
+                    _set_widths(table, widths)
             elif isinstance(b, Items):
                 for i in b.items:
                     doc.add_paragraph(i, style="List Bullet")

@@ -62,7 +62,8 @@ def _group_table(data: ReportData) -> pd.DataFrame:
         for g in gc.groups:
             rec[f"{g} n/N (%)"] = f"{r.counts[g]}/{r.totals[g]} ({100 * r.counts[g] / r.totals[g]:.0f}%)"
         if len(gc.groups) == 2:
-            rec[f"Difference [95% CI]"] = f"{100 * r.difference:+.0f} pts [{100 * r.ci_low:+.0f}, {100 * r.ci_high:+.0f}]"
+            rec["Difference [95% CI]"] = (f"{100 * r.difference:+.0f} pts "
+                                          f"[{100 * r.ci_low:+.0f}, {100 * r.ci_high:+.0f}]")
         rec.update({"Test": r.test, "p": fmt_p(r.p_value), "q (BH)": fmt_p(r.q_value), "Note": r.note})
         recs.append(rec)
     return pd.DataFrame.from_records(recs)
@@ -107,7 +108,8 @@ def sections(data: ReportData) -> list[Section]:
 
     if data.groups:
         gc = data.groups
-        test = "Fisher's exact test" if len(gc.groups) == 2 else "chi-square test (permutation p when expected counts < 5)"
+        test = ("Fisher's exact test" if len(gc.groups) == 2
+                else "chi-square test (permutation p when expected counts < 5)")
         blocks = [Paragraph(f"Unit: {gc.unit}. {test}; p-values adjusted across codes with Benjamini-Hochberg (q). "
                             + (f"Differences are {gc.groups[0]} minus {gc.groups[1]} with a {gc.ci_method}."
                                if len(gc.groups) == 2 else "")),
@@ -145,9 +147,9 @@ def sections(data: ReportData) -> list[Section]:
                         "Codes found (mean)": [fmt(v, 1) for v in s.cumulative_mean],
                         "2.5-97.5%": [f"{lo:.0f}-{hi:.0f}" for lo, hi in zip(s.cumulative_low, s.cumulative_high)],
                         "New codes (mean)": [fmt(v, 2) for v in s.new_mean]})
+    orders = f"all {s.n_orders}" if s.exhaustive else f"{s.n_orders} random"
     out.append(Section("Saturation", (Paragraph(
-        f"Codes found after each additional interview, averaged over "
-        f"{'all ' + str(s.n_orders) if s.exhaustive else str(s.n_orders) + ' random'} interview orders (seed {s.seed})."),
+        f"Codes found after each additional interview, averaged over {orders} interview orders (seed {s.seed})."),
         Table("Saturation", sat), Chart("saturation"))))
 
     if data.published:

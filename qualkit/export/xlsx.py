@@ -4,6 +4,7 @@ Every string cell is neutralised against formula execution (see cells.py).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..snapshot import Snapshot
@@ -36,7 +37,10 @@ def write_xlsx(snapshot: Snapshot, path, *, data: ReportData | None = None, **op
     """Write the workbook atomically."""
     # neutralise before opening the writer: an error inside it would be masked by openpyxl refusing to close
     # an empty workbook
-    frames = {name[:31]: neutralise_frame(df) for name, df in workbook_frames(data or collect(snapshot, **options)).items()}
+    tables = workbook_frames(data or collect(snapshot, **options))
+    # Excel has no infinity (a Fisher odds ratio can be one): write it as text rather than a corrupt number
+    frames = {name[:31]: neutralise_frame(df.replace([np.inf, -np.inf], ["inf", "-inf"]))
+              for name, df in tables.items()}
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             for name, df in frames.items():

@@ -19,14 +19,18 @@ _EDGE = 2  # headers and footers live in the first and last lines of a page
 
 def _margin_number_cutoff(page) -> float | None:
     """x below which digit-only words are margin line numbers, or None when the page has no such column."""
-    words = page.extract_words()
-    starts = Counter(round(w["x0"]) for w in words if not w["text"].isdigit())
-    if not starts:
+    # from chars, not words: word extraction would double the cost of reading the page
+    line_start: dict[int, float] = {}
+    for c in page.chars:
+        if not c["text"].isspace() and not c["text"].isdigit():
+            row = round(c["top"])
+            line_start[row] = min(line_start.get(row, c["x0"]), c["x0"])
+    if not line_start:
         return None
-    left = starts.most_common(1)[0][0]
+    left = Counter(round(x) for x in line_start.values()).most_common(1)[0][0]
     cutoff = left - 2
-    margin = [w for w in words if w["text"].isdigit() and w["x1"] < cutoff]
-    return cutoff if len(margin) >= 3 else None
+    margin_rows = {round(c["top"]) for c in page.chars if c["text"].isdigit() and c["x1"] < cutoff}
+    return cutoff if len(margin_rows) >= 3 else None
 
 
 def _page_lines(page) -> list[str]:

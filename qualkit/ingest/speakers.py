@@ -33,8 +33,8 @@ finally next agenda attendees present absent recording file audio video page sec
 definition reason problem solution conclusion overview objective goal goals purpose method methods
 at by from to until since before after around about in on for of with during between
 """.split())
-_PARTICLES = frozenset({"van", "von", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ten", "ter",
-                        "st.", "y"})
+_PARTICLES = frozenset({"van", "von", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ten",
+                        "ter", "st.", "y"})
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _NAME = r"[^\W\d_][\w.'’\- ]{0,39}?"

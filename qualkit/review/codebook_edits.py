@@ -22,10 +22,15 @@ def next_version(version: str) -> str:
     return str(int(version) + 1) if version.strip().isdigit() else f"{version}.1"
 
 
+def _plain(code: Code) -> dict:
+    # The validator reads codebook files, where an absent field is absent, not None.
+    return {k: v for k, v in code.to_dict().items() if v is not None}
+
+
 def _build(old: Codebook, codes: Sequence[Code], what: str) -> Codebook:
     """The next version with `codes`, validated as a whole before anything is written."""
     problems = validate_codebook_dict({"name": old.name, "version": next_version(old.version),
-                                       "codes": [c.to_dict() for c in codes]}, path=f"codebook edit ({what})")
+                                       "codes": [_plain(c) for c in codes]}, path=f"codebook edit ({what})")
     if problems:
         raise CodebookError(f"codebook edit ({what})", problems)
     return Codebook(name=old.name, codes=tuple(codes), version=next_version(old.version), source_path=old.source_path)
@@ -58,7 +63,7 @@ def add_code(store: Store, code: Code, coder: str) -> Codebook:
     return _save(store, codebook, codebook.codes + (code,), coder, f"add {code.name}")
 
 
-def edit_code(store: Store, name: str, coder: str, **changes) -> Codebook:
+def edit_code(store: Store, name: str, coder: str, /, **changes) -> Codebook:
     """Change fields of one code (definition, include, exclude, examples, counterexamples, keywords, parent,
     color); use `rename_code` to change its name. Returns the new version (the same one if nothing changed)."""
     coder = check_coder(coder)

@@ -23,7 +23,8 @@ from qualkit.segment.model import Segment
 from qualkit.snapshot import Snapshot
 from qualkit.transcript import Transcript, Turn
 
-HO, VER, EFF, DPR = "Human oversight", "Verification of AI output", "Efficiency and throughput", "Doctor-patient relationship"
+HO, VER = "Human oversight", "Verification of AI output"
+EFF, DPR = "Efficiency and throughput", "Doctor-patient relationship"
 OVERSIGHT, OPTIMISE = "Oversight and verification", "What AI should optimise"
 
 CODEBOOK = Codebook("ai_in_medicine", (

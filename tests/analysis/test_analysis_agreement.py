@@ -8,7 +8,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from snapshot_fixture import DPR, EFF, HO, VER, make_snapshot  # noqa: E402
 
-from qualkit.analysis import agreement, cohen_kappa, gwet_ac1, krippendorff_alpha_nominal, percent_agreement  # noqa: E402
+from qualkit.analysis import (agreement, cohen_kappa, gwet_ac1, krippendorff_alpha_nominal,  # noqa: E402
+                             percent_agreement)
 from qualkit.codebook.model import Code, Codebook  # noqa: E402
 from qualkit.coding import Coding  # noqa: E402
 from qualkit.segment.model import Segment  # noqa: E402

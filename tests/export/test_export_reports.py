@@ -103,6 +103,10 @@ def test_xlsx_sheets(tmp_path, data):
     th = [c.value for c in wb["themes"][1]]
     first = [c.value for c in wb["themes"][2]]
     assert first[th.index("code")] == HO and first[th.index("n_clinician")] == 3
+    gch = [c.value for c in wb["group comparison"][1]]
+    gc = {r[gch.index("code")]: r for r in wb["group comparison"].iter_rows(min_row=2, values_only=True)}
+    assert gc[HO][gch.index("statistic")] == "inf"  # Fisher odds ratio with a zero cell; Excel has no infinity
+    assert gc[HO][gch.index("p_value")] == pytest.approx(0.4)
     cb = [r[0] for r in wb["codebook"].iter_rows(min_row=2, values_only=True)]
     assert cb == snap.codebook.names
 

@@ -33,7 +33,8 @@ def triples(text, **kw):
     ("Facilitator: Go on?\nInterviewee: Well.", [("Facilitator", "interviewer", "Go on?"),
                                                  ("Interviewee", "participant", "Well.")]),
     ("Researcher: Go on?\nI: also me\nInt: and me", [("Researcher", "interviewer", "Go on?"),
-                                                     ("I", "interviewer", "also me"), ("Int", "interviewer", "and me")]),
+                                                     ("I", "interviewer", "also me"),
+                                                     ("Int", "interviewer", "and me")]),
     ("  \tMODERATOR: indented label?\nanswer", [("MODERATOR", "interviewer", "indented label?"),
                                               ("Participant", "participant", "answer")]),
 ])

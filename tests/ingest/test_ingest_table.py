@@ -30,7 +30,8 @@ def test_named_columns_and_default_row_ids(tmp_path):
     path.write_text("who,answer,site\nP05,\"User: long\nanswer\",Cork\nP06,User: short,Galway\n", encoding="cp1252")
     ts = read_file(path, text_column="answer")
     assert [(t.id, t.participant_id, dict(t.attributes)) for t in ts] == [
-        ("survey_1", "survey_1", {"who": "P05", "site": "Cork"}), ("survey_2", "survey_2", {"who": "P06", "site": "Galway"})]
+        ("survey_1", "survey_1", {"who": "P05", "site": "Cork"}),
+        ("survey_2", "survey_2", {"who": "P06", "site": "Galway"})]
     ts = read_file(path, text_column="answer", id_column="who")
     assert [(t.id, t.participant_id, t.turns[0].text) for t in ts] == [("P05", "P05", "long\nanswer"),
                                                                        ("P06", "P06", "short")]

@@ -48,7 +48,8 @@ def test_markdown_bold_labels_and_heading():
 
 
 @pytest.mark.parametrize("stem, expected", [("P01_interview", "P01"), ("P1_GMT20211118", "P1"),
-                                            ("2024-05-participant_03", "participant_03"), ("focus group", "focus group"),
+                                            ("2024-05-participant_03", "participant_03"),
+                                            ("focus group", "focus group"),
                                             ("GMTP12", "GMTP12")])
 def test_participant_id_from_stem(tmp_path, stem, expected):
     path = tmp_path / f"{stem}.txt"

@@ -1,0 +1,124 @@
+"""Clustering backends: BERTopic (UMAP + HDBSCAN) and the small-corpus fallbacks (agglomerative, k-means).
+
+Every function returns (labels, info): labels is an int array with -1 for outliers, info a dict of what was
+done, recorded in `Run.params` by the caller.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.metrics import silhouette_score
+
+from ..errors import QualkitError
+
+
+def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_topic_size: int,
+                 n_neighbors: int = 15, n_components: int = 5, embedding_model=None,
+                 zeroshot_topics: list[str] | None = None, zeroshot_min_similarity: float = 0.3,
+                 seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
+                 reduce_outliers: bool = False) -> tuple[np.ndarray, dict]:
+    """BERTopic over precomputed embeddings with UMAP seeded by `seed`.
+
+    Guidance (zero-shot or seed topics) needs `embedding_model`: BERTopic silently ignores it otherwise, so we
+    refuse instead. The embeddings are copied because seeded fitting edits the array in place.
+    """
+    try:
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+    except ImportError as e:  # pragma: no cover - dependency missing
+        raise QualkitError(f"theme discovery needs BERTopic ({e}); install it with: pip install bertopic") from e
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if (zeroshot_topics or seed_topics) and embedding_model is None:
+        raise QualkitError("codebook-guided themes need the loaded embedding model: pass embedding_model= "
+                           "(BERTopic would otherwise ignore the codebook without saying so)")
+    emb = np.array(embeddings, dtype=np.float32, copy=True)
+    umap = UMAP(n_neighbors=min(n_neighbors, len(texts) - 1), n_components=n_components, min_dist=0.0,
+                metric="cosine", random_state=seed)
+    hdb = HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean", cluster_selection_method="eom",
+                  prediction_data=True)
+    kwargs = {}
+    if zeroshot_topics:
+        kwargs.update(zeroshot_topic_list=list(zeroshot_topics), zeroshot_min_similarity=zeroshot_min_similarity)
+    if seed_topics:
+        kwargs.update(seed_topic_list=[list(s) for s in seed_topics])
+    model = BERTopic(embedding_model=embedding_model, umap_model=umap, hdbscan_model=hdb,
+                     vectorizer_model=CountVectorizer(stop_words="english"), min_topic_size=min_topic_size,
+                     nr_topics=nr_topics, calculate_probabilities=False, verbose=False, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # UMAP warns that random_state disables parallelism: intended
+        topics, _ = model.fit_transform(texts, embeddings=emb)
+        if reduce_outliers and -1 in topics and len(set(topics)) > 1:
+            topics = model.reduce_outliers(texts, topics, strategy="embeddings",
+                                           embeddings=np.array(embeddings, dtype=np.float32, copy=True))
+    labels = np.asarray(topics, dtype=int)
+    info = {"algorithm": "bertopic", "umap_n_neighbors": umap.n_neighbors, "umap_n_components": n_components,
+            "hdbscan_min_cluster_size": min_topic_size, "reduce_outliers": reduce_outliers,
+            "nr_topics": nr_topics, "guidance": "zeroshot" if zeroshot_topics else ("seeded" if seed_topics else
+                                                                                    "none")}
+    if zeroshot_topics:
+        info["zeroshot_min_similarity"] = zeroshot_min_similarity
+    return labels, info
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", seed: int = 0,
+                 k: int | None = None, k_min: int = 2, k_max: int = 40) -> tuple[np.ndarray, dict]:
+    """Agglomerative (Ward on unit vectors) or k-means; k fixed or chosen by cosine silhouette in [k_min, k_max].
+
+    Every segment gets a cluster (no outliers); the caller drops clusters too small to be a theme.
+    """
+    x = _normalise(np.asarray(embeddings, dtype=np.float64))
+    n = len(x)
+    if n < 3:
+        raise QualkitError(f"only {n} segment(s) to cluster: themes need at least 3")
+    if algorithm not in ("agglomerative", "kmeans"):
+        raise QualkitError(f"unknown clustering {algorithm!r}: use 'auto', 'bertopic', 'agglomerative' or 'kmeans'")
+
+    def fit(kk: int) -> np.ndarray:
+        if algorithm == "kmeans":
+            return KMeans(n_clusters=kk, random_state=seed, n_init=10).fit_predict(x)
+        return AgglomerativeClustering(n_clusters=kk, linkage="ward").fit_predict(x)
+
+    info: dict = {"algorithm": algorithm}
+    if k is not None:
+        if not 2 <= k < n:
+            raise QualkitError(f"k={k} clusters is impossible for {n} segments: choose 2 <= k < {n}")
+        labels = fit(k)
+        info.update(k=k, k_chosen_by="fixed")
+    else:
+        hi = max(2, min(k_max, n - 1))
+        lo = max(2, min(k_min, hi))
+        scores = {}
+        best = None
+        for kk in range(lo, hi + 1):
+            lab = fit(kk)
+            if len(set(lab.tolist())) < 2:
+                continue
+            s = float(silhouette_score(x, lab, metric="cosine"))
+            scores[kk] = round(s, 4)
+            if best is None or s > best[0] + 1e-9:
+                best = (s, kk, lab)
+        if best is None:
+            raise QualkitError(f"{n} segments could not be split into 2 or more clusters (identical embeddings?)")
+        labels = best[2]
+        info.update(k=best[1], k_chosen_by="silhouette", silhouette=round(best[0], 4), k_range=[lo, hi])
+    return _canonical(labels), info
+
+
+def _canonical(labels: np.ndarray) -> np.ndarray:
+    """Renumber clusters by first appearance, so the numbering never depends on the algorithm's internals."""
+    mapping: dict[int, int] = {}
+    out = np.empty_like(labels)
+    for i, lab in enumerate(labels.tolist()):
+        if lab < 0:
+            out[i] = -1
+            continue
+        out[i] = mapping.setdefault(lab, len(mapping))
+    return out

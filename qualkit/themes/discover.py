@@ -1,0 +1,205 @@
+"""discover_themes: inductive themes (candidate codes) from participant segments and their embeddings."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..codebook.model import Codebook
+from ..errors import QualkitError
+from ..ids import stable_id, text_hash
+from ..run import Run
+from ..segment.model import Segment
+from . import cluster, guidance, labels, quotes
+from .model import Theme
+from .result import ThemeResult
+
+MODES = ("all", "novelty", "guided")
+CLUSTERINGS = ("auto", "bertopic", "agglomerative", "kmeans")
+GUIDANCE = ("zeroshot", "seeded", "none")
+DEFAULTS: dict[str, object] = {
+    "mode": None,  # "novelty" when a codebook is given, else "all"
+    "clustering": "auto",  # BERTopic, falling back when HDBSCAN leaves too many outliers
+    "max_outlier_share": 0.5,  # auto: fall back when more than this share of segments are outliers
+    "fallback": "agglomerative",  # agglomerative | kmeans
+    "k": None,  # fixed number of clusters for agglomerative/k-means (None: choose by silhouette)
+    "k_min": 2,
+    "k_max": 40,
+    "n_neighbors": 15,
+    "n_components": 5,
+    "nr_topics": None,  # BERTopic topic merging (int or "auto")
+    "reduce_outliers": False,  # BERTopic: reassign outliers to the nearest topic by embedding
+    "guidance": "zeroshot",  # guided mode: zeroshot | seeded | none
+    "zeroshot_min_similarity": 0.3,  # MiniLM cosine similarities are low; BERTopic's 0.7 matches nothing
+    "min_theme_size": 3,  # smaller clusters are outliers: a theme needs 3 quotes
+    "keywords": 8,
+}
+
+
+def _check_params(params: Mapping[str, object] | None) -> dict:
+    p = dict(DEFAULTS)
+    problems = [f"unknown parameter {k!r}" for k in (params or {}) if k not in DEFAULTS]
+    p.update({k: v for k, v in (params or {}).items() if k in DEFAULTS})
+    for key, allowed in (("mode", MODES + (None,)), ("clustering", CLUSTERINGS),
+                         ("fallback", ("agglomerative", "kmeans")), ("guidance", GUIDANCE)):
+        if p[key] not in allowed:
+            problems.append(f"{key}={p[key]!r} is not one of {', '.join(str(a) for a in allowed if a)}")
+    if problems:
+        raise QualkitError("theme parameters: " + "; ".join(problems) + f" (valid: {', '.join(DEFAULTS)})")
+    return p
+
+
+def default_min_topic_size(n: int) -> int:
+    """BERTopic's 10 for corpora of a few hundred segments, smaller for small ones (but never below 3)."""
+    return 10 if n >= 300 else max(3, n // 30)
+
+
+def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, codebook: Codebook | None = None,
+                    covered: frozenset[str] | set[str] = frozenset(),
+                    participants: Mapping[str, Mapping[str, str]] | None = None, seed: int = 0,
+                    embedding_model=None, min_topic_size: int | None = None,
+                    params: Mapping[str, object] | None = None) -> ThemeResult:
+    """Cluster participant segments into candidate themes.
+
+    Inputs: `segments` and `embeddings` (row i embeds segments[i], shape (n, d)); `codebook` switches on
+    novelty mode by default (only segments not in `covered`, i.e. without accepted codes or confident
+    suggestions, are clustered, and each theme is a candidate new code) or, with params mode="guided",
+    zero-shot/seeded topics from the code definitions (needs `embedding_model`, the loaded
+    SentenceTransformer); `participants` maps transcript id -> attributes (`group`, optional
+    `participant_id`) for quote spread and per-group counts; `params` overrides DEFAULTS.
+    Output: ThemeResult. Deterministic for a fixed seed; Theme.id = stable_id over sorted member ids.
+    Errors: QualkitError for mismatched inputs, unknown params, or guidance without a model.
+    """
+    p = _check_params(params)
+    emb = np.asarray(embeddings)
+    if emb.ndim != 2 or emb.shape[0] != len(segments):
+        raise QualkitError(f"embeddings have shape {emb.shape} but there are {len(segments)} segments: "
+                           "pass one embedding row per segment, in the same order")
+    mode = p["mode"] or ("novelty" if codebook is not None else "all")
+    if mode in ("novelty", "guided") and codebook is None:
+        raise QualkitError(f"mode={mode!r} needs a codebook: pass codebook= or use mode='all'")
+    notes: list[str] = []
+
+    rows = [i for i, s in enumerate(segments) if s.role == "participant"]
+    n_participant = len(rows)
+    if mode == "novelty":
+        rows = [i for i in rows if segments[i].id not in covered]
+        notes.append(f"novelty mode: clustered {len(rows)} of {n_participant} participant segments not "
+                     "covered by the codebook; each theme is a candidate new code")
+    if len(rows) < 3:
+        raise QualkitError(f"only {len(rows)} participant segment(s) to cluster (mode={mode}): themes need at "
+                           "least 3; code fewer segments or use mode='all'")
+    segs = [segments[i] for i in rows]
+    x = np.array(emb[rows], dtype=np.float32, copy=True)
+    texts = [s.text for s in segs]
+    mts = min_topic_size or default_min_topic_size(len(segs))
+
+    zs = sd = None
+    if mode == "guided" and p["guidance"] != "none":
+        if p["clustering"] not in ("auto", "bertopic"):
+            raise QualkitError("guided mode uses BERTopic: set clustering='bertopic' or 'auto'")
+        zs = guidance.zeroshot_topics(codebook) if p["guidance"] == "zeroshot" else None
+        sd = guidance.seed_topics(codebook) if p["guidance"] == "seeded" else None
+
+    info: dict
+    method = str(p["clustering"])
+    too_small_for_umap = len(segs) <= p["n_neighbors"] + 1 or len(segs) < 2 * mts
+    if method in ("auto", "bertopic") and not (method == "auto" and too_small_for_umap and not (zs or sd)):
+        lab, info = cluster.fit_bertopic(texts, x, seed=seed, min_topic_size=mts, n_neighbors=p["n_neighbors"],
+                                         n_components=p["n_components"], embedding_model=embedding_model,
+                                         zeroshot_topics=zs, zeroshot_min_similarity=p["zeroshot_min_similarity"],
+                                         seed_topics=sd, nr_topics=p["nr_topics"],
+                                         reduce_outliers=p["reduce_outliers"])
+        share = float(np.mean(lab == -1))
+        n_topics = len(set(lab.tolist()) - {-1})
+        info["outlier_share"] = round(share, 4)
+        method = "bertopic" + (f"+{info['guidance']}" if info["guidance"] != "none" else "")
+        if p["clustering"] == "auto" and (share > p["max_outlier_share"] or n_topics < 2):
+            reason = (f"BERTopic/HDBSCAN left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
+                      f"topic(s) (limit {p['max_outlier_share']:.0%})")
+            lab, fb = cluster.fit_fallback(x, algorithm=p["fallback"], seed=seed, k=p["k"], k_min=p["k_min"],
+                                           k_max=p["k_max"])
+            fb.update(fallback_reason=reason, bertopic=info)
+            info, method = fb, str(p["fallback"])
+            notes.append(f"fell back to {method} clustering: {reason}; k={fb['k']} chosen by "
+                         f"{fb['k_chosen_by']}")
+    else:
+        algorithm = p["fallback"] if method == "auto" else method
+        lab, info = cluster.fit_fallback(x, algorithm=algorithm, seed=seed, k=p["k"], k_min=p["k_min"],
+                                         k_max=p["k_max"])
+        if method == "auto":
+            info["fallback_reason"] = (f"{len(segs)} segments are too few for UMAP/HDBSCAN "
+                                       f"(n_neighbors={p['n_neighbors']}, min_topic_size={mts})")
+            notes.append(f"fell back to {algorithm} clustering: {info['fallback_reason']}; k={info['k']} "
+                         f"chosen by {info['k_chosen_by']}")
+        method = algorithm
+
+    # clusters below min_theme_size cannot give 3 quotes: they become outliers, and we say so
+    members: dict[int, list[int]] = {}
+    for i, c in enumerate(lab.tolist()):
+        if c >= 0:
+            members.setdefault(c, []).append(i)
+    small = {c for c, m in members.items() if len(m) < int(p["min_theme_size"])}
+    if small:
+        notes.append(f"{len(small)} cluster(s) smaller than {p['min_theme_size']} segments left unthemed")
+    members = {c: m for c, m in members.items() if c not in small}
+
+    kws = labels.ctfidf_keywords({c: [texts[i] for i in m] for c, m in members.items()})
+    if embedding_model is not None:
+        notes.append("keywords re-ranked by similarity to the theme centroid (KeyBERT-inspired)")
+
+    run_params = {"mode": mode, "method": method, "min_topic_size": mts, "n_segments": len(segs),
+                  **{k: v for k, v in p.items() if k != "mode"}, "clustering_info": info}
+    run_id = stable_id("themes", seed, method, json.dumps(run_params, sort_keys=True, default=str),
+                       codebook.hash if codebook else "", text_hash("\n".join(sorted(s.id for s in segs))))
+
+    themes: list[Theme] = []
+    cluster_theme: dict[int, str] = {}
+    for c, m in members.items():
+        ids = sorted(segs[i].id for i in m)
+        theme_id = stable_id("theme", *ids)
+        cluster_theme[c] = theme_id
+        ranked = kws[c]
+        if embedding_model is not None and ranked:
+            ranked = labels.rerank_keybert(ranked, x[m].mean(axis=0), embedding_model)
+        keywords = labels.pick_keywords(ranked, int(p["keywords"]))
+        member_segs = [segs[i] for i in m]
+        themes.append(Theme(id=theme_id, run_id=run_id, label=labels.make_label(keywords),
+                            keywords=tuple(keywords), segment_ids=tuple(ids),
+                            quote_ids=quotes.pick_quotes(member_segs, x[m], participants),
+                            spread=quotes.spread(member_segs, participants)))
+    themes.sort(key=lambda t: (-len(t.segment_ids), t.id))
+
+    if codebook is not None and embedding_model is not None and themes:
+        notes.extend(_nearest_codes(themes, segs, x, codebook, embedding_model))
+
+    assignments = {s.id: cluster_theme.get(int(c)) for s, c in zip(segs, lab.tolist())}
+    n_out = sum(v is None for v in assignments.values())
+    notes.append(f"{len(themes)} themes over {len(segs)} segments; {n_out} segments in no theme")
+    run = Run(id=run_id, kind="themes", started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              model=_model_name(embedding_model), codebook_hash=codebook.hash if codebook else "", seed=seed,
+              params=run_params, notes="\n".join(notes))
+    return ThemeResult(run=run, themes=themes, assignments=assignments, method=method, notes=notes)
+
+
+def _model_name(model) -> str:
+    if model is None:
+        return ""
+    return str(getattr(model, "model_card_data", None) and getattr(model.model_card_data, "base_model", "")
+               or type(model).__name__)
+
+
+def _nearest_codes(themes, segs, x, codebook: Codebook, model) -> list[str]:
+    """For each theme, the most similar existing code: a researcher promoting a candidate should see it."""
+    index = {s.id: i for i, s in enumerate(segs)}
+    codes = np.asarray(model.encode(guidance.zeroshot_topics(codebook), normalize_embeddings=True,
+                                    show_progress_bar=False))
+    out = []
+    for t in themes:
+        c = x[[index[i] for i in t.segment_ids]].mean(axis=0)
+        sims = codes @ (c / (np.linalg.norm(c) or 1.0))
+        j = int(np.argmax(sims))
+        out.append(f"theme {t.label!r} is closest to code {codebook.codes[j].name!r} (cosine {sims[j]:.2f})")
+    return out

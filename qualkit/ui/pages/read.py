@@ -1,0 +1,43 @@
+"""Read page: a transcript with its turns, accepted codes as coloured highlights and pending suggestions."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ...review import pending_from
+from .. import views
+from ..state import Context, suggestions_under_review
+
+
+def render(ctx: Context) -> None:
+    store = ctx.store
+    st.header("Read")
+    transcripts = store.transcripts()
+    if not transcripts:
+        st.info("No transcripts yet: ingest some with `qualkit ingest`.")
+        return
+    participants = store.participants()
+    codebook = store.codebook()
+    codings = store.codings()
+    c1, c2, c3, c4 = st.columns(4)
+    pids = sorted({t.participant_id or t.id for t in transcripts})
+    participant = c1.selectbox("Participant", [views.ALL] + pids, key="read_participant")
+    group = c2.selectbox("Group", [views.ALL] + views.groups_of(participants), key="read_group")
+    code = c3.selectbox("Code", [views.ALL] + (codebook.names if codebook else []), key="read_code")
+    whose = c4.radio("Codings", ["everyone", "mine"], horizontal=True, key="read_whose")
+    ids = views.filter_transcripts(transcripts, participants, codings, participant, group, code)
+    if not ids:
+        st.warning("No transcript matches these filters.")
+        return
+    tid = st.selectbox("Transcript", ids, key="read_transcript")
+    transcript = next(t for t in transcripts if t.id == tid)
+    shown = [c for c in codings if c.transcript_id == tid and (whose == "everyone" or c.coder == ctx.coder)]
+    pend = []
+    if ctx.coder and st.toggle("Show my pending suggestions", value=True, key="read_pending"):
+        pend = pending_from([s for s in suggestions_under_review(store) if s.transcript_id == tid],
+                            store.decisions(coder=ctx.coder, transcript_id=tid), store.renames(),
+                            codebook.names if codebook else None)
+    attrs = participants.get(transcript.participant_id or transcript.id, {})
+    st.caption(" · ".join([transcript.source_path] + [f"{k}: {v}" for k, v in attrs.items()]) +
+               f" · {len(shown)} codings · {len(pend)} pending suggestions")
+    colors = views.code_colors(codebook) if codebook else {}
+    st.html(views.TRANSCRIPT_CSS + views.transcript_html(transcript, shown, pend, colors))
