@@ -54,9 +54,14 @@ def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: s
             transcripts.append(t)
 
     participants = _participants(paths, participants_csv)
-    if attributes:
-        for t in transcripts:
-            participants.setdefault(t.participant_id or t.id, {}).update(attributes)
+    for t in transcripts:
+        # Document attributes (e.g. CSV columns such as `split`) describe the participant too; participants.csv
+        # and --attr take precedence.
+        row = participants.setdefault(t.participant_id or t.id, {})
+        for k, v in {**dict(t.attributes), **dict(attributes or {})}.items():
+            if k not in row or k in (attributes or {}):
+                row[k] = v
+    participants = {k: v for k, v in participants.items() if v}
 
     report = IngestReport()
     stored = project.store.transcript_hashes()

@@ -102,3 +102,14 @@ def test_participants_without_group_get_their_own_column():
     s = theme_summary(snap)
     assert s.groups == ("clinician", "(no group)")
     assert row(s, HO).by_group["(no group)"].n == 3 and row(s, HO).by_group["(no group)"].of == 4
+
+
+def test_group_falls_back_to_transcript_attributes():
+    from dataclasses import replace
+
+    from snapshot_fixture import GROUPS, TRANSCRIPTS
+
+    ts = tuple(replace(t, attributes={"group": GROUPS[t.participant_id]}) for t in TRANSCRIPTS)
+    s = theme_summary(make_snapshot(transcripts=ts, participants={}))
+    assert s.group_sizes == {"clinician": 3, "developer": 2}
+    assert row(s, HO).by_group["developer"].n == 1

@@ -45,7 +45,7 @@ def render(ctx: Context) -> None:
         _structure_forms(ctx, codebook)
     with history:
         versions, renames = codebook_history(store)
-        st.dataframe(versions, hide_index=True, use_container_width=True)
+        st.dataframe(versions, hide_index=True, width="stretch")
         if renames:
             st.markdown("**Renamed or merged codes** (old decisions resolve to the new name)")
             st.dataframe([{"old": o, "now": n} for o, n in renames.items()], hide_index=True)

@@ -52,7 +52,7 @@ def render(ctx: Context) -> None:
     tab_sum, tab_groups, tab_cooc, tab_export = st.tabs(["Theme summary", "Groups", "Co-occurrence", "Export"])
     with tab_sum:
         st.caption(a["disclosure"].paragraph)
-        st.dataframe(summary.to_frame(), hide_index=True, use_container_width=True)
+        st.dataframe(summary.to_frame(), hide_index=True, width="stretch")
     with tab_groups:
         if groups is None:
             st.warning(a.get("groups_error", "No group comparison."))
@@ -64,8 +64,8 @@ def render(ctx: Context) -> None:
                 fig = px.bar(long, x="proportion", y="code", color="group", barmode="group", orientation="h",
                              height=max(300, 28 * len(groups.rows) * max(1, len(groups.groups)) // 2),
                              title=f"Share of {groups.unit}s with each code, by {groups.attribute}")
-                st.plotly_chart(fig, use_container_width=True)
-            st.dataframe(frame, hide_index=True, use_container_width=True)
+                st.plotly_chart(fig, width="stretch")
+            st.dataframe(frame, hide_index=True, width="stretch")
             for g, codes in groups.distinguishing.items():
                 if codes:
                     st.markdown(f"**Most over-represented in {g}:** {', '.join(codes)}")
@@ -74,8 +74,8 @@ def render(ctx: Context) -> None:
         if cooc.codes:
             fig = px.imshow(cooc.to_frame("jaccard"), color_continuous_scale="Blues", aspect="auto",
                             title=f"Code co-occurrence (Jaccard, {cooc.unit_source})")
-            st.plotly_chart(fig, use_container_width=True)
-            st.dataframe(cooc.pairs(), hide_index=True, use_container_width=True)
+            st.plotly_chart(fig, width="stretch")
+            st.dataframe(cooc.pairs(), hide_index=True, width="stretch")
         else:
             st.info("No codings to compare yet.")
     with tab_export:

@@ -53,7 +53,7 @@ def render(ctx: Context) -> None:
     c1, c2, c3 = st.columns([2, 2, 1])
     order = ORDER_LABELS[c1.radio("Order", list(ORDER_LABELS), horizontal=True, key="review_order")]
     code_filter = c2.selectbox("Code", [views.ALL] + codebook.names, key="review_code")
-    c3.button("Undo last", key="review_undo", on_click=_undo, args=(store, ctx.coder), use_container_width=True)
+    c3.button("Undo last", key="review_undo", on_click=_undo, args=(store, ctx.coder), width="stretch")
 
     skipped = st.session_state.get("review_skipped", set())
     queue = [s for s in order_queue(pend, order)
@@ -71,7 +71,7 @@ def render(ctx: Context) -> None:
     else:
         _card(ctx, queue[0], resolve(queue[0].code, renames), codebook, pend, renames)
     with st.expander("Progress per code", expanded=not queue):
-        st.dataframe(views.progress_rows(prog, codebook), hide_index=True, use_container_width=True)
+        st.dataframe(views.progress_rows(prog, codebook), hide_index=True, width="stretch")
 
 
 def _card(ctx: Context, s, name: str, codebook, pend, renames) -> None:
@@ -109,20 +109,20 @@ def _card(ctx: Context, s, name: str, codebook, pend, renames) -> None:
         if why["keywords"]:
             st.markdown("**Keywords matched:** " + ", ".join(md_escape(k) for k in why["keywords"]))
         if why["components"]:
-            st.dataframe(why["components"], hide_index=True, use_container_width=True)
+            st.dataframe(why["components"], hide_index=True, width="stretch")
 
     b1, b2, b3, b4 = st.columns([1, 1, 2, 1])
-    b1.button("Accept", type="primary", key="review_accept", use_container_width=True, on_click=guarded,
+    b1.button("Accept", type="primary", key="review_accept", width="stretch", on_click=guarded,
               args=(accept, store, s, ctx.coder), kwargs={"success": f"Accepted {name}."})
-    b2.button("Reject", key="review_reject", use_container_width=True, on_click=guarded,
+    b2.button("Reject", key="review_reject", width="stretch", on_click=guarded,
               args=(reject, store, s, ctx.coder), kwargs={"success": f"Rejected {name}."})
     others = [n for n in codebook.names if n != name]
     with b3:
         new_code = st.selectbox("Replace with", others, key="review_replace_code", label_visibility="collapsed")
-        st.button("Replace with this code", key="review_replace", use_container_width=True, on_click=guarded,
+        st.button("Replace with this code", key="review_replace", width="stretch", on_click=guarded,
                   args=(replace, store, s, new_code, ctx.coder),
                   kwargs={"success": f"Replaced {name} with {new_code}."})
-    b4.button("Skip", key="review_skip", use_container_width=True, on_click=_skip, args=(s.id,))
+    b4.button("Skip", key="review_skip", width="stretch", on_click=_skip, args=(s.id,))
 
     confident = [x for x in pend if resolve(x.code, renames) == name and x.score >= BULK_THRESHOLD]
     if confident:
