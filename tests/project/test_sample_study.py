@@ -72,3 +72,27 @@ def test_themes_are_not_written_in_codebook_keywords(sample):
         total += 1
         hits += any(re.search(rf"\b{re.escape(k.lower())}\b", text) for k in keywords)
     assert hits / total < 0.5
+
+
+def test_report_recovers_the_group_differences(sample, tmp_path):
+    """`qualkit report` on the sample study: the clinician/developer differences written into the samples come out
+    in the group comparison (direction everywhere; Fisher's exact test where 6 vs 6 participants can show it)."""
+    from qualkit.export import collect, write_report
+
+    project, _ = sample
+    data = collect(project.store.snapshot("sample"), group_by="group")
+    groups = data.groups
+    assert groups.groups == ("clinician", "developer")
+    clinician_side = ["Doctor-patient relationship", "Workflow burden and burnout", "Patient understanding of AI"]
+    developer_side = ["Efficiency and throughput", "Accuracy focus", "Informal ethics learning", "Commercial pressure"]
+    for code in clinician_side:
+        assert groups.row(code).difference > 0.3, code
+    for code in developer_side:
+        assert groups.row(code).difference < -0.3, code
+    assert abs(groups.row("Privacy and data security").difference) <= 0.2
+    assert groups.row("Workflow burden and burnout").p_value < 0.05
+    assert set(groups.distinguishing["clinician"][:3]) & set(clinician_side)
+    assert set(groups.distinguishing["developer"][:3]) & set(developer_side)
+    out = write_report(data.snapshot, tmp_path / "report.md", data=data)
+    text = out.read_text(encoding="utf-8")
+    assert "Doctor-patient relationship" in text and "Fisher" in text

@@ -120,19 +120,17 @@ def test_code_by_hand_applies_removes_adds_a_code_and_saves_a_memo(app, project_
     app.button(key="hand_remove_Efficiency").click().run()
     assert decisions(project_dir)[-1] == ("remove", "Efficiency")
 
-    form = app.get("form")
-    app.text_input[-0 if False else 2].set_value("Measurement")  # Name (after coder and note inputs)
-    app.text_area[0].set_value("Counting outcomes every week.")
-    app.button[-2].click().run()  # "Add code" is the first form's submit button
+    app.text_input(key="hand_new_name").set_value("Measurement")
+    app.text_area(key="hand_new_definition").set_value("Counting outcomes every week.")
+    [b for b in app.button if b.label == "Add code"][0].click().run()
     p = store_of(project_dir)
     try:
         assert "Measurement" in p.store.codebook()
         assert ("apply", "Measurement") in decisions(project_dir)
     finally:
         p.close()
-    assert form is not None
-    app.text_area[-1].set_value("Ask P02 what they measure.")
-    app.button[-1].click().run()
+    app.text_area(key="hand_memo_text").set_value("Ask P02 what they measure.")
+    [b for b in app.button if b.label == "Save memo"][0].click().run()
     p = store_of(project_dir)
     try:
         assert [m.text for m in p.store.memos()] == ["Ask P02 what they measure."]

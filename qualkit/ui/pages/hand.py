@@ -47,8 +47,8 @@ def render(ctx: Context) -> None:
 
     with st.expander("Add a new code"):
         with st.form("hand_new_code", clear_on_submit=True):
-            name = st.text_input("Name")
-            definition = st.text_area("Definition")
+            name = st.text_input("Name", key="hand_new_name")
+            definition = st.text_area("Definition", key="hand_new_definition")
             parent = st.selectbox("Parent", ["(none)"] + codebook.names)
             also_apply = st.checkbox("Apply it to this segment", value=True)
             if st.form_submit_button("Add code", disabled=not ctx.coder):
@@ -63,7 +63,7 @@ def render(ctx: Context) -> None:
         for m in memos_for(store, "segment", seg.id):
             st.markdown(f"*{_md(m.author)}, {m.at[:16].replace('T', ' ')}:* {_md(m.text)}")
         with st.form("hand_memo", clear_on_submit=True):
-            text = st.text_area("New memo")
+            text = st.text_area("New memo", key="hand_memo_text")
             if st.form_submit_button("Save memo", disabled=not ctx.coder):
                 guarded(add_memo, store, "segment", seg.id, text, ctx.coder, success="Memo saved.")
                 st.rerun()
