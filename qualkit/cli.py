@@ -331,6 +331,18 @@ def agreement_cmd(project_dir, db, coders, unit, disagreements):
         click.echo(result.disagreements_frame().to_string(index=False))
 
 
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default keeps the app (and your transcripts) on this machine.")
+@_errors_to_click
+def app(directory, port, host):
+    """Open the review app in your browser (with no DIRECTORY: the sample study, built on first start)."""
+    from .ui import launch
+    sys.exit(launch(directory, port=port, host=host))
+
+
 def main():
     cli(prog_name="qualkit")
 

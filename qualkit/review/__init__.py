@@ -9,12 +9,12 @@ from .actions import (Span, accept, apply_code, bulk_accept, pending_from, rejec
 from .codebook_edits import (add_code, codebook_history, edit_code, merge_codes, next_version, promote_example,
                              rename_code, split_code)
 from .memos import add_memo, memos_for
-from .queue import (ORDERS, PROMOTED_RUN, CodeProgress, Progress, order_queue, pending, progress, progress_from,
+from .queue import (ORDERS, PROMOTED_RUN, CodeProgress, Progress, ReviewIndex, order_queue, pending, progress, progress_from,
                     review_runs, review_suggestions)
 from .themes import dismiss_theme, promote_theme
 
 __all__ = [
-    "ORDERS", "PROMOTED_RUN", "CodeProgress", "Progress", "ReviewError", "Span", "accept", "add_code", "add_memo",
+    "ORDERS", "PROMOTED_RUN", "CodeProgress", "Progress", "ReviewIndex", "ReviewError", "Span", "accept", "add_code", "add_memo",
     "apply_code", "bulk_accept", "codebook_history", "dismiss_theme", "edit_code", "memos_for", "merge_codes",
     "next_version", "order_queue", "pending", "pending_from", "progress", "progress_from", "promote_example",
     "promote_theme", "reject", "remove_code", "rename_code", "replace", "review_runs", "review_suggestions",

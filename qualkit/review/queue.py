@@ -123,3 +123,71 @@ def progress(store: Store, coder: str) -> Progress:
     codebook = store.codebook()
     return progress_from(coder, review_suggestions(store), store.decisions(coder=coder), store.renames(),
                          codebook.names if codebook else None)
+
+
+class ReviewIndex:
+    """The suggestions under review, prepared once per set of runs, renames and codebook so that each click
+    costs O(the coder's decisions) instead of O(all suggestions). Build it again when any of those change.
+
+    Each review order is computed once over all suggestions and then decided ones are skipped, so the queue
+    does not reshuffle under the researcher while they work.
+    """
+
+    def __init__(self, suggestions: Sequence[Suggestion], renames: Mapping[str, str] | None = None,
+                 codes: Sequence[str] | None = None):
+        self.renames = dict(renames or {})
+        allowed = set(codes) if codes is not None else None
+        self.items: list[Suggestion] = []
+        self.code_of: dict[str, str] = {}  # suggestion id -> current code name
+        self.key_of: dict[str, tuple] = {}
+        seen = set()
+        for s in suggestions:
+            code = resolve(s.code, self.renames)
+            key = (s.transcript_id, s.char_start, s.char_end, code)
+            if key in seen or (allowed is not None and code not in allowed):
+                continue
+            seen.add(key)
+            self.items.append(s)
+            self.code_of[s.id] = code
+            self.key_of[s.id] = key
+        self.keys = seen
+        self.codes = list(codes) if codes is not None else sorted(set(self.code_of.values()))
+        self.totals: dict[str, int] = {c: 0 for c in self.codes}
+        for code in self.code_of.values():
+            self.totals[code] = self.totals.get(code, 0) + 1
+        self._orders: dict[str, list[Suggestion]] = {}
+
+    def verdicts(self, decisions: Iterable[Decision]) -> dict[tuple, str]:
+        """(transcript, start, end, code) -> verdict in force, for the keys under review only."""
+        return {k[1:]: d.verdict for k, d in latest_verdicts(decisions, self.renames).items() if k[1:] in self.keys}
+
+    def ordered(self, order: str) -> list[Suggestion]:
+        if order not in self._orders:
+            self._orders[order] = order_queue(self.items, order)
+        return self._orders[order]
+
+    def queue(self, verdicts: Mapping[tuple, str], order: str = "informative", *, code: str | None = None,
+              skip: Iterable[str] = (), min_score: float | None = None, limit: int | None = None) -> list[Suggestion]:
+        """Pending suggestions in `order` (optionally of one code, above a score), without the `skip` ids."""
+        skip = set(skip)
+        out = []
+        for s in self.ordered(order):
+            if (self.key_of[s.id] in verdicts or s.id in skip or (code is not None and self.code_of[s.id] != code)
+                    or (min_score is not None and s.score < min_score)):
+                continue
+            out.append(s)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def progress(self, coder: str, verdicts: Mapping[tuple, str]) -> Progress:
+        done: dict[str, list[int]] = {}
+        for key, v in verdicts.items():
+            row = done.setdefault(key[3], [0, 0, 0])
+            row[0] += 1
+            row[1] += v in ("accept", "apply")
+            row[2] += v in ("reject", "remove")
+        by_code = {c: CodeProgress(c, done.get(c, [0])[0], n - done.get(c, [0])[0], *done.get(c, [0, 0, 0])[1:])
+                   for c, n in self.totals.items()}
+        return Progress(coder, sum(p.reviewed for p in by_code.values()), sum(p.remaining for p in by_code.values()),
+                        by_code)

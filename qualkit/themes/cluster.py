@@ -24,6 +24,9 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
     Guidance (zero-shot or seed topics) needs `embedding_model`: BERTopic silently ignores it otherwise, so we
     refuse instead. The embeddings are copied because seeded fitting edits the array in place.
     """
+    if (zeroshot_topics or seed_topics) and embedding_model is None:
+        raise QualkitError("codebook-guided themes need the loaded embedding model: pass embedding_model= "
+                           "(BERTopic would otherwise ignore the codebook without saying so)")
     try:
         from bertopic import BERTopic
         from hdbscan import HDBSCAN
@@ -32,9 +35,6 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
         raise QualkitError(f"theme discovery needs BERTopic ({e}); install it with: pip install bertopic") from e
     from sklearn.feature_extraction.text import CountVectorizer
 
-    if (zeroshot_topics or seed_topics) and embedding_model is None:
-        raise QualkitError("codebook-guided themes need the loaded embedding model: pass embedding_model= "
-                           "(BERTopic would otherwise ignore the codebook without saying so)")
     emb = np.array(embeddings, dtype=np.float32, copy=True)
     umap = UMAP(n_neighbors=min(n_neighbors, len(texts) - 1), n_components=n_components, min_dist=0.0,
                 metric="cosine", random_state=seed)
@@ -93,7 +93,8 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         labels = fit(k)
         info.update(k=k, k_chosen_by="fixed")
     else:
-        hi = max(2, min(k_max, n - 1))
+        # a theme needs 3 segments, so more than n // 3 clusters can only produce unthemed fragments
+        hi = max(2, min(k_max, n // 3, n - 1))
         lo = max(2, min(k_min, hi))
         scores = {}
         best = None

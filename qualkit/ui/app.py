@@ -13,10 +13,16 @@ PAGES = {"Project": project.render, "Read": read.render, "Code by hand": hand.re
 
 
 def _coder() -> str:
-    """The coder name of this browser tab (each tab keeps its own): required before any decision."""
+    """The coder name of this browser tab (each tab keeps its own): required before any decision.
+
+    Kept in the tab's URL too, so reloading the page does not ask again."""
+    if "coder" not in st.session_state:
+        st.session_state["coder"] = st.query_params.get("coder", "")
     name = st.sidebar.text_input("Your name (coder)", key="coder",
                                  help="Every decision you make is recorded under this name.")
     name = (name or "").strip()
+    if name and st.query_params.get("coder") != name:
+        st.query_params["coder"] = name
     if not name:
         st.sidebar.warning("Enter your name to make decisions.")
     return name

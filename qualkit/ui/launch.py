@@ -18,7 +18,7 @@ def streamlit_command(port: int = 8501, host: str = "127.0.0.1", entry: Path = E
     return [sys.executable, "-m", "streamlit", "run", str(entry),
             "--server.port", str(int(port)), "--server.address", host, "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--global.developmentMode", "false"]
+            "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
 
 
 def launch(project_dir: str | Path | None = None, port: int = 8501, host: str = "127.0.0.1") -> int:

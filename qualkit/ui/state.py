@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..project import Project
-from ..review import review_runs, review_suggestions
+from ..review import ReviewIndex, review_runs, review_suggestions
 from ..store import Store
 from .launch import PROJECT_ENV
 
@@ -52,6 +52,19 @@ def suggestions_under_review(store: Store) -> list:
     """Every suggestion under review (shared, read-only list; do not mutate)."""
     key = tuple((r.id, r.started_at, r.finished_at) for r in review_runs(store))
     return _suggestions_of(store.url, key, store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _index_of(url: str, runs_key: tuple, renames: tuple, codebook_hash: str, _store: Store) -> ReviewIndex:
+    codebook = _store.codebook()
+    return ReviewIndex(suggestions_under_review(_store), dict(renames), codebook.names if codebook else None)
+
+
+def review_index(store: Store) -> ReviewIndex:
+    """The shared ReviewIndex for the current runs, renames and codebook (rebuilt when any of them changes)."""
+    key = tuple((r.id, r.started_at, r.finished_at) for r in review_runs(store))
+    codebook = store.codebook()
+    return _index_of(store.url, key, tuple(store.renames().items()), codebook.hash if codebook else "", store)
 
 
 def project_dir() -> str | None:

@@ -265,3 +265,21 @@ def test_accepting_a_suggestion_whose_code_left_the_codebook_is_refused_but_reje
     with pytest.raises(ReviewError, match="code 'Transparency', which is no longer in the codebook"):
         accept(store, s, "ana")
     assert reject(store, s, "ana").verdict == "reject"
+
+
+def test_review_index_agrees_with_pending_and_progress_after_decisions_and_renames(project):
+    from qualkit.review import ReviewIndex, review_suggestions
+    store = project.store
+    accept(store, by_code(store, "Human oversight", "P01")[0], "ana")
+    reject(store, by_code(store, "Efficiency", "P02")[0], "ana")
+    rename_code(store, "Efficiency", "Speed", "ana")
+    index = ReviewIndex(review_suggestions(store), store.renames(), store.codebook().names)
+    verdicts = index.verdicts(store.decisions(coder="ana"))
+    queue = index.queue(verdicts, "confident")
+    assert {s.id for s in queue} == {s.id for s in pending(store, "ana")} and len(queue) == 5
+    assert [s.score for s in queue] == sorted((s.score for s in queue), reverse=True)
+    assert [s.score for s in index.queue(verdicts, "confident", code="Speed", min_score=0.6)] == [0.70]
+    assert [s.score for s in index.queue(verdicts, "confident", code="Speed")] == [0.70, 0.10]
+    assert index.progress("ana", verdicts) == progress(store, "ana")
+    assert queue[0].id not in {s.id for s in index.queue(verdicts, "confident", skip={queue[0].id})}
+    assert len(index.queue(verdicts, "informative", limit=2)) == 2

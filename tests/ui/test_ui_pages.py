@@ -141,8 +141,7 @@ def test_code_by_hand_applies_removes_adds_a_code_and_saves_a_memo(app, project_
 def test_codebook_page_edit_rename_merge_split(app, project_dir):
     goto(app, "Codebook")
     assert [e.label for e in app.expander][:3] == ["Human oversight", "Transparency", "Efficiency"]
-    by_label = {ta.label: ta for ta in app.text_area}
-    by_label["Definition"].set_value("A clinician checks AI output first.")
+    app.text_area(key="cb_edit_def_Human oversight").set_value("A clinician checks AI output first.")
     [b for b in app.button if b.label == "Save changes"][0].click().run()
     p = store_of(project_dir)
     try:
@@ -150,18 +149,18 @@ def test_codebook_page_edit_rename_merge_split(app, project_dir):
     finally:
         p.close()
 
-    [t for t in app.text_input if t.label == "New name"][0].set_value("Speed")
-    [s for s in app.selectbox if s.label == "Code" and s.options[0] == "Human oversight"][-1].set_value("Efficiency")
+    app.text_input(key="cb_rename_new").set_value("Speed")
+    app.selectbox(key="cb_rename_old").set_value("Efficiency")
     [b for b in app.button if b.label == "Rename"][0].click().run()
     assert "Renamed Efficiency to Speed." in [s.value for s in app.success]
 
-    [m for m in app.multiselect if m.label == "Merge these codes"][0].set_value(["Transparency"])
-    [s for s in app.selectbox if s.label == "into"][0].set_value("Human oversight")
+    app.multiselect(key="cb_merge_sources").set_value(["Transparency"])
+    app.selectbox(key="cb_merge_into").set_value("Human oversight")
     [b for b in app.button if b.label == "Merge"][0].click().run()
     assert "Merged Transparency into Human oversight." in [s.value for s in app.success]
 
-    [s for s in app.selectbox if s.label == "Split this code"][0].set_value("Speed")
-    [t for t in app.text_area if t.label.startswith("into")][0].set_value("Throughput: patients per hour\nbad line")
+    app.selectbox(key="cb_split_code").set_value("Speed")
+    app.text_area(key="cb_split_parts").set_value("Throughput: patients per hour\nbad line")
     [b for b in app.button if b.label == "Split"][0].click().run()
     assert "line 2: write each new code as 'Name: definition'" in app.error[0].value
     p = store_of(project_dir)

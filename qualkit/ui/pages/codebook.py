@@ -55,7 +55,7 @@ def _edit_form(ctx: Context, codebook) -> None:
     name = st.selectbox("Code", codebook.names, key="cb_edit_code")
     code = codebook[name]
     with st.form(f"cb_edit_{name}"):
-        definition = st.text_area("Definition", code.definition)
+        definition = st.text_area("Definition", code.definition, key=f"cb_edit_def_{name}")
         include = st.text_area("Include", code.include)
         exclude = st.text_area("Exclude", code.exclude)
         examples = st.text_area("Examples (one per line)", "\n".join(code.examples))
@@ -75,8 +75,8 @@ def _structure_forms(ctx: Context, codebook) -> None:
     store, coder, names = ctx.store, ctx.coder, codebook.names
     st.subheader("Add a code")
     with st.form("cb_add", clear_on_submit=True):
-        name = st.text_input("Name")
-        definition = st.text_area("Definition", height=80)
+        name = st.text_input("Name", key="cb_add_name")
+        definition = st.text_area("Definition", height=80, key="cb_add_def")
         parent = st.selectbox("Parent", ["(none)"] + names)
         if st.form_submit_button("Add", disabled=not coder):
             guarded(add_code, store, Code(name=name.strip(), definition=definition.strip(),
@@ -85,22 +85,22 @@ def _structure_forms(ctx: Context, codebook) -> None:
             st.rerun()
     st.subheader("Rename")
     with st.form("cb_rename", clear_on_submit=True):
-        old = st.selectbox("Code", names)
-        new = st.text_input("New name")
+        old = st.selectbox("Code", names, key="cb_rename_old")
+        new = st.text_input("New name", key="cb_rename_new")
         if st.form_submit_button("Rename", disabled=not coder):
             guarded(rename_code, store, old, new, coder, success=f"Renamed {old} to {new.strip()}.")
             st.rerun()
     st.subheader("Merge")
     with st.form("cb_merge"):
-        sources = st.multiselect("Merge these codes", names)
-        into = st.selectbox("into", names)
+        sources = st.multiselect("Merge these codes", names, key="cb_merge_sources")
+        into = st.selectbox("into", names, key="cb_merge_into")
         if st.form_submit_button("Merge", disabled=not coder):
             guarded(merge_codes, store, sources, into, coder, success=f"Merged {', '.join(sources)} into {into}.")
             st.rerun()
     st.subheader("Split")
     with st.form("cb_split"):
-        original = st.selectbox("Split this code", names)
-        parts_text = st.text_area("into (one per line, 'Name: definition')", height=90)
+        original = st.selectbox("Split this code", names, key="cb_split_code")
+        parts_text = st.text_area("into (one per line, 'Name: definition')", height=90, key="cb_split_parts")
         carry = st.checkbox("Retire the original; its past codings go to the first new code", value=False)
         if st.form_submit_button("Split", disabled=not coder):
             try:

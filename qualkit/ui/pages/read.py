@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...review import pending_from
 from .. import views
-from ..state import Context, suggestions_under_review
+from ..state import Context, review_index
 
 
 def render(ctx: Context) -> None:
@@ -33,9 +32,9 @@ def render(ctx: Context) -> None:
     shown = [c for c in codings if c.transcript_id == tid and (whose == "everyone" or c.coder == ctx.coder)]
     pend = []
     if ctx.coder and st.toggle("Show my pending suggestions", value=True, key="read_pending"):
-        pend = pending_from([s for s in suggestions_under_review(store) if s.transcript_id == tid],
-                            store.decisions(coder=ctx.coder, transcript_id=tid), store.renames(),
-                            codebook.names if codebook else None)
+        index = review_index(store)
+        verdicts = index.verdicts(store.decisions(coder=ctx.coder, transcript_id=tid))
+        pend = [s for s in index.items if s.transcript_id == tid and index.key_of[s.id] not in verdicts]
     attrs = participants.get(transcript.participant_id or transcript.id, {})
     st.caption(" · ".join([transcript.source_path] + [f"{k}: {v}" for k, v in attrs.items()]) +
                f" · {len(shown)} codings · {len(pend)} pending suggestions")

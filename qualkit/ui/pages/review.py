@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...coding import resolve
-from ...review import accept, bulk_accept, order_queue, pending_from, progress_from, reject, replace, undo_last
+from ...review import accept, bulk_accept, reject, replace, undo_last
 from .. import views
-from ..state import Context, flash, guarded, suggestions_under_review
+from ..state import Context, flash, guarded, review_index
 from ..views import md_escape
 
 BULK_THRESHOLD = 0.9
@@ -42,13 +41,11 @@ def render(ctx: Context) -> None:
     if not ctx.coder:
         st.warning("Enter your name in the sidebar to review: every decision is recorded under it.")
         return
-    suggestions = suggestions_under_review(store)
-    if not suggestions:
+    index = review_index(store)
+    if not index.items:
         st.info("No suggestions yet: run `qualkit suggest`.")
         return
-    renames = store.renames()
-    decisions = store.decisions(coder=ctx.coder)
-    pend = pending_from(suggestions, decisions, renames, codebook.names)
+    verdicts = index.verdicts(store.decisions(coder=ctx.coder))
 
     c1, c2, c3 = st.columns([2, 2, 1])
     order = ORDER_LABELS[c1.radio("Order", list(ORDER_LABELS), horizontal=True, key="review_order")]
@@ -56,9 +53,9 @@ def render(ctx: Context) -> None:
     c3.button("Undo last", key="review_undo", on_click=_undo, args=(store, ctx.coder), width="stretch")
 
     skipped = st.session_state.get("review_skipped", set())
-    queue = [s for s in order_queue(pend, order)
-             if s.id not in skipped and (code_filter == views.ALL or resolve(s.code, renames) == code_filter)]
-    prog = progress_from(ctx.coder, suggestions, decisions, renames, codebook.names)
+    queue = index.queue(verdicts, order, code=None if code_filter == views.ALL else code_filter, skip=skipped,
+                        limit=1)
+    prog = index.progress(ctx.coder, verdicts)
     st.progress(prog.fraction, text=f"{prog.reviewed} of {prog.total} reviewed · {prog.remaining} remaining"
                                      f"{f' · {len(skipped)} skipped this session' if skipped else ''}")
 
@@ -69,12 +66,12 @@ def render(ctx: Context) -> None:
             st.button("Show skipped again", key="review_unskip",
                       on_click=lambda: st.session_state.pop("review_skipped", None))
     else:
-        _card(ctx, queue[0], resolve(queue[0].code, renames), codebook, pend, renames)
+        _card(ctx, queue[0], index.code_of[queue[0].id], codebook, index, verdicts)
     with st.expander("Progress per code", expanded=not queue):
         st.dataframe(views.progress_rows(prog, codebook), hide_index=True, width="stretch")
 
 
-def _card(ctx: Context, s, name: str, codebook, pend, renames) -> None:
+def _card(ctx: Context, s, name: str, codebook, index, verdicts) -> None:
     store = ctx.store
     code = codebook[name]
     segments = store.segments(transcript_id=s.transcript_id)
@@ -124,7 +121,7 @@ def _card(ctx: Context, s, name: str, codebook, pend, renames) -> None:
                   kwargs={"success": f"Replaced {name} with {new_code}."})
     b4.button("Skip", key="review_skip", width="stretch", on_click=_skip, args=(s.id,))
 
-    confident = [x for x in pend if resolve(x.code, renames) == name and x.score >= BULK_THRESHOLD]
+    confident = index.queue(verdicts, "confident", code=name, min_score=BULK_THRESHOLD)
     if confident:
         if st.session_state.get("review_confirm_bulk") != name:
             st.button(f"Accept all {len(confident)} pending above {BULK_THRESHOLD} for {name}…",

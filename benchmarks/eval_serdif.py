@@ -1,0 +1,68 @@
+"""Deductive coding accuracy on SERDIF (17 think-aloud sessions, 22 codes, one human coder): the tool as a
+second coder, zero-shot and with a quarter of transcripts decided, plus ablations of each idea.
+
+    python benchmarks/eval_serdif.py                  # default settings, paragraph and turn units
+    python benchmarks/eval_serdif.py --ablations      # also each idea switched off (slow: one run per ablation)
+    python benchmarks/eval_serdif.py --json out.json  # the default report as JSON too
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qualkit.embed import MemoryCache, get_embedder  # noqa: E402
+from qualkit.evaluate import evaluate  # noqa: E402
+from qualkit.interchange.taguette import read_taguette  # noqa: E402
+
+DB = ROOT.parent / "shared" / "benchmarks" / "serdif-usability" / "SERDIF_P2_ThematicAnalysis.sqlite3"
+
+ABLATIONS = {
+    "no question context": {"context": False},
+    "no lexical features": {"lexical": False},
+    "no zero-shot prior in classifier": {"zero_shot_prior": False},
+    "no threshold tuning": {"tune_thresholds": False},
+    "no implicit negatives (explicit rejects only)": {"implicit_negatives": False},
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ablations", action="store_true")
+    ap.add_argument("--units", default="paragraph,turn")
+    ap.add_argument("--fractions", default="0,0.25,0.5")
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--json", default=None)
+    a = ap.parse_args()
+    snap = read_taguette(DB)
+    emb = get_embedder("minilm")
+    cache = MemoryCache()
+    fractions = tuple(float(f) for f in a.fractions.split(","))
+    seeds = tuple(int(s) for s in a.seeds.split(","))
+    summary = []
+    for unit in a.units.split(","):
+        t0 = time.perf_counter()
+        rep = evaluate(snap, emb, fractions=fractions, seeds=seeds, unit=unit, cache=cache)
+        print(f"\n=== unit={unit} (default params) [{time.perf_counter() - t0:.0f}s]")
+        print(rep.to_table())
+        summary.append((f"{unit}: default", rep))
+        if a.json and unit == a.units.split(",")[0]:
+            Path(a.json).write_text(rep.to_json())
+        if a.ablations and unit == "paragraph":
+            for name, params in ABLATIONS.items():
+                r = evaluate(snap, emb, fractions=fractions, seeds=seeds, unit=unit, cache=cache, params=params)
+                summary.append((f"{unit}: {name}", r))
+    print("\n=== summary: mean kappa over codes (mean over seeds)")
+    print(f"{'setting':<55}" + "".join(f"{('zero-shot' if f == 0 else f'learned {f:.0%}'):>14}" for f in fractions))
+    for name, r in summary:
+        print(f"{name:<55}" + "".join(f"{r.overall[f]['kappa']:>14.3f}" for f in fractions))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()

@@ -1,0 +1,281 @@
+"""Deductive code suggestions: zero-shot from the codebook, then learned from decisions, always explained.
+
+The score of (segment, code) is a probability. Zero-shot, its logit is
+    zs_slope * (z - zs_threshold_z) + keyword_weight * matched keywords - counterexample penalty,
+where z standardises the segment's similarity to the code's definition/inclusion/examples over the batch of
+segments (per code) plus half of its standardisation across codes (per segment): raw MiniLM cosines differ
+between codes far more than between segments. Once a code has enough decided segments, a logistic regression
+on [segment embedding, question embedding, hashed stem n-grams, zero-shot logit] replaces it, and its logit
+decomposes exactly into those feature groups (the explanation's components).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+import numpy as np
+
+from ..codebook.model import Codebook
+from ..coding import Decision
+from ..embed import EmbeddingCache, embed_texts
+from ..errors import QualkitError
+from ..ids import stable_id, text_hash
+from ..run import Run
+from ..segment.model import Segment
+from .classifier import CodeModel, train_code
+from .lexical import hashed_ngrams, matched_keywords, stems
+from .labels import SegmentIndex, decision_labels, state_hash
+from .model import Suggestion
+from .params import resolve_params
+from .prototypes import prototypes, target_codes
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+@dataclass(frozen=True)
+class _ZeroShot:
+    logit: np.ndarray        # (n, k)
+    similarity: np.ndarray   # (n, k) contribution of the standardised similarity
+    keywords: np.ndarray     # (n, k)
+    negative: np.ndarray     # (n, k)
+    nearest: np.ndarray      # (n, k) index into the prototype list
+    matched: list            # n lists of k keyword lists
+    normalisation: str
+
+
+class Engine:
+    """Features of one batch of segments against one codebook; trains and scores codes. Used by `suggest` and
+    `Learner`. Construction does the expensive work (embedding, via the cache)."""
+
+    def __init__(self, segments: Sequence[Segment], codebook: Codebook, embedder, *,
+                 cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None):
+        self.params = resolve_params(params)
+        self.codes = target_codes(codebook)
+        self.codebook = codebook
+        self.embedder = embedder
+        self.seed = int(seed)
+        roles = self.params["roles"]
+        self.segments = [s for s in segments if s.role in roles]
+        if not self.segments:
+            raise QualkitError(f"no segments to suggest codes for (given {len(segments)}, none with role "
+                               f"{' or '.join(roles)}): ingest and segment transcripts first; interviewer "
+                               "turns are context and are not coded")
+        self.index = SegmentIndex(self.segments)
+        self.code_names = [c.name for c in self.codes]
+        p = self.params
+        self.X = embed_texts([s.text for s in self.segments], embedder, cache)
+        questions = [s.question or "" for s in self.segments]
+        has_q = np.array([bool(q.strip()) for q in questions])
+        self.Q = np.zeros_like(self.X)
+        if p["context"] and has_q.any():
+            self.Q[has_q] = embed_texts([q for q in questions if q.strip()], embedder, cache)
+        self.protos = [pr for c in self.codes for pr in prototypes(c)]
+        self.P = embed_texts([pr.text for pr in self.protos], embedder, cache)
+        self.stems = [stems(s.text) for s in self.segments]
+        self.zs = self._zero_shot()
+        self._features = None
+        self.models: dict[str, CodeModel | None] = {c: None for c in self.code_names}
+        self.labels: dict[str, dict[int, int]] = {c: {} for c in self.code_names}
+
+    # ---- zero-shot -------------------------------------------------------------------------------------
+    def _zero_shot(self) -> _ZeroShot:
+        p = self.params
+        n, k = len(self.segments), len(self.codes)
+        V = self.X + (p["question_weight"] * self.Q if p["context"] else 0.0)
+        V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-9)
+        S = V @ self.P.T
+        raw = np.zeros((n, k))
+        neg = np.full((n, k), -np.inf)
+        nearest = np.zeros((n, k), dtype=int)
+        for j, name in enumerate(self.code_names):
+            cols = [i for i, pr in enumerate(self.protos) if pr.code == name]
+            pos = [i for i in cols if self.protos[i].positive]
+            negs = [i for i in cols if not self.protos[i].positive]
+            best = S[:, pos].argmax(1)
+            nearest[:, j] = np.asarray(pos)[best]
+            raw[:, j] = 0.5 * S[:, pos[0]] + 0.5 * S[:, pos].max(1)  # pos[0] is "name: definition"
+            if negs:
+                neg[:, j] = S[:, negs].max(1)
+        if n >= p["min_batch"]:
+            mu, sd = raw.mean(0), raw.std(0)
+            normalisation = "batch"
+        else:  # too few segments for per-code statistics: typical MiniLM spread of cosines, recorded as such
+            mu, sd = np.full(k, 0.15), np.full(k, 0.08)
+            normalisation = "fixed"
+        sd = np.where(sd < 1e-6, 1.0, sd)
+        z = (raw - mu) / sd
+        if k >= 3:
+            rs = raw.std(1, keepdims=True)
+            z = z + 0.5 * (raw - raw.mean(1, keepdims=True)) / np.where(rs < 1e-6, 1.0, rs)
+        sim = p["zs_slope"] * (z - p["zs_threshold_z"])
+        kw = np.zeros((n, k))
+        matched = [[[] for _ in range(k)] for _ in range(n)]
+        if p["keywords"]:
+            for j, code in enumerate(self.codes):
+                if not code.keywords:
+                    continue
+                for i, st in enumerate(self.stems):
+                    m = matched_keywords(st, code.keywords)
+                    matched[i][j] = m
+                    kw[i, j] = p["keyword_weight"] * min(len(m), 2)
+        negative = np.zeros((n, k))
+        if p["counterexamples"]:
+            best_pos = S[np.arange(n)[:, None], nearest]
+            negative = -p["zs_slope"] * np.maximum(0.0, neg - best_pos) / sd
+            negative = np.where(np.isfinite(negative), negative, 0.0)
+        return _ZeroShot(sim + kw + negative, sim, kw, negative, nearest, matched, normalisation)
+
+    # ---- learned ---------------------------------------------------------------------------------------
+    def feature_groups(self) -> list[tuple[str, int]]:
+        p = self.params
+        groups = [("embedding", self.X.shape[1])]
+        if p["context"]:
+            groups.append(("question", self.Q.shape[1]))
+        if p["lexical"]:
+            groups.append(("lexical", p["lexical_features"]))
+        return groups
+
+    def features(self):
+        """Sparse (n, d) matrix of the shared features (the zero-shot logit column is added per code)."""
+        if self._features is None:
+            from scipy import sparse
+
+            blocks = [sparse.csr_matrix(self.X)]
+            if self.params["context"]:
+                blocks.append(sparse.csr_matrix(self.Q))
+            if self.params["lexical"]:
+                blocks.append(hashed_ngrams([s.text for s in self.segments], self.params["lexical_features"]))
+            self._features = sparse.hstack(blocks, format="csr", dtype=np.float64)
+        return self._features
+
+    def _code_features(self, j: int, rows=None):
+        from scipy import sparse
+
+        F = self.features()
+        if rows is not None:
+            F = F[rows]
+        if not self.params["zero_shot_prior"]:
+            return F
+        zs = self.zs.logit[:, j] if rows is None else self.zs.logit[rows, j]
+        return sparse.hstack([F, sparse.csr_matrix(zs.reshape(-1, 1) / 4.0)], format="csr")
+
+    def set_labels(self, labels: dict[str, dict[int, int]]) -> None:
+        self.labels = {c: dict(labels.get(c, {})) for c in self.code_names}
+
+    def train(self, code: str) -> CodeModel | None:
+        """(Re)train one code from its current labels; None (zero-shot) until it has enough of each label."""
+        p = self.params
+        lab = self.labels[code]
+        npos = sum(lab.values())
+        if not p["learn"] or npos < p["min_positive"] or len(lab) - npos < p["min_negative"]:
+            self.models[code] = None
+            return None
+        rows = np.array(sorted(lab))
+        y = np.array([lab[i] for i in rows])
+        groups = np.array([self.segments[i].transcript_id for i in rows])
+        F = self._code_features(self.code_names.index(code), rows)
+        self.models[code] = train_code(F, y, groups, C=float(p["C"]), seed=self.seed, tune=p["tune_thresholds"])
+        return self.models[code]
+
+    # ---- scoring ---------------------------------------------------------------------------------------
+    def score(self, code: str) -> tuple[np.ndarray, dict[str, np.ndarray], float, str]:
+        """(probabilities, {component: logit contribution}, threshold, mode) for every segment."""
+        j = self.code_names.index(code)
+        model = self.models[code]
+        if model is None:
+            comps = {"similarity": self.zs.similarity[:, j], "keywords": self.zs.keywords[:, j],
+                     "counterexamples": self.zs.negative[:, j]}
+            return _sigmoid(self.zs.logit[:, j]), comps, 0.5, "zero-shot"
+        F = self._code_features(j)
+        comps, start = {}, 0
+        for name, width in self.feature_groups():
+            comps[name] = np.asarray(F[:, start:start + width] @ model.coef[start:start + width]).ravel()
+            start += width
+        if self.params["zero_shot_prior"]:
+            comps["zero_shot"] = np.asarray(F[:, start:] @ model.coef[start:]).ravel()
+        comps["intercept"] = np.full(len(self.segments), model.intercept)
+        logit = sum(comps.values())
+        return _sigmoid(logit), comps, model.threshold, "learned"
+
+    def suggestions(self, run_id: str, codes: Sequence[str] | None = None) -> list[Suggestion]:
+        """Every (segment, code) scoring at least the floor, ordered by segment then codebook order."""
+        out = []
+        model_id = self.embedder.model_id
+        params_hash = text_hash(json.dumps(self.params, sort_keys=True, default=str))[:16]
+        for code in (codes or self.code_names):
+            j = self.code_names.index(code)
+            prob, comps, threshold, mode = self.score(code)
+            dstate = state_hash(self.labels[code], self.index)
+            keep = np.where(prob >= self.params["floor"])[0]
+            pos_rows = [i for i, y in self.labels[code].items() if y == 1]
+            near_decided = None
+            if mode == "learned" and pos_rows and len(keep):
+                sims = self.X[keep] @ self.X[pos_rows].T
+                near_decided = (sims.argmax(1), sims.max(1))
+            for r, i in enumerate(keep):
+                seg = self.segments[i]
+                proto = self.protos[self.zs.nearest[i, j]]
+                nearest, kind = proto.text, proto.kind
+                if near_decided is not None:
+                    di = pos_rows[int(near_decided[0][r])]
+                    if di != i:
+                        nearest, kind = self.segments[di].text, "decided"
+                score = float(round(prob[i], 6))
+                out.append(Suggestion(
+                    id=stable_id("suggestion", seg.id, code, model_id, self.codebook.hash, dstate, params_hash),
+                    run_id=run_id, segment_id=seg.id, transcript_id=seg.transcript_id, char_start=seg.char_start,
+                    char_end=seg.char_end, code=code, score=score,
+                    explanation={
+                        "nearest": nearest, "nearest_kind": kind,
+                        "keywords": list(self.zs.matched[i][j]),
+                        "components": {k: round(float(v[i]), 4) for k, v in comps.items()},
+                        "above_threshold": bool(prob[i] >= threshold), "threshold": threshold, "mode": mode,
+                        "decided": len(self.labels[code]),
+                    }))
+        out.sort(key=lambda s: (self.index.by_id[s.segment_id], self.code_names.index(s.code)))
+        return out
+
+    def run_record(self, started_at: str, decisions_hash: str) -> Run:
+        model_id = self.embedder.model_id
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.params.items()}
+        params["normalisation"] = self.zs.normalisation
+        params["learned_codes"] = sorted(c for c, m in self.models.items() if m is not None)
+        params["decisions_hash"] = decisions_hash
+        rid = stable_id("run", "suggest", model_id, self.codebook.hash, json.dumps(params, sort_keys=True),
+                        self.seed, started_at)
+        return Run(id=rid, kind="suggest", started_at=started_at, model=model_id,
+                   model_version=str(getattr(self.embedder, "model_version", "") or ""),
+                   codebook_hash=self.codebook.hash, seed=self.seed, params=params)
+
+
+def suggest(segments: Sequence[Segment], codebook: Codebook, embedder, decisions: Sequence[Decision] = (), *,
+            cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None
+            ) -> tuple[Run, list[Suggestion]]:
+    """Suggest codes for the participant segments.
+
+    Returns the Run (model, version, codebook hash, params, seed, times) and every (segment, code) whose score
+    is at least params["floor"], each explained; `explanation["above_threshold"]` marks the ones worth showing
+    first. Codes with enough decisions use a classifier trained on them. The same inputs give the same ids and
+    scores. Raises QualkitError for an empty codebook, codes without definitions (CodebookError listing all)
+    and no segments to code.
+    """
+    started = _now()
+    engine = Engine(segments, codebook, embedder, cache=cache, seed=seed, params=params)
+    labels = decision_labels(decisions, engine.index, engine.code_names, engine.params["implicit_negatives"])
+    engine.set_labels(labels)
+    for code in engine.code_names:
+        engine.train(code)
+    dh = text_hash(json.dumps([state_hash(labels[c], engine.index) for c in engine.code_names]))[:16]
+    run = engine.run_record(started, dh)
+    out = engine.suggestions(run.id)
+    from dataclasses import replace
+
+    return replace(run, finished_at=_now()), out

@@ -1,0 +1,61 @@
+"""Interactive learning: one decision in, that code retrained, fresh suggestions out."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Sequence
+
+from ..codebook.model import Codebook
+from ..coding import Decision
+from ..embed import EmbeddingCache
+from ..ids import text_hash
+from ..segment.model import Segment
+from .engine import Engine, _now
+from .labels import POSITIVE, decision_labels, state_hash
+from .model import Suggestion
+
+
+class Learner:
+    """Holds the embedded segments and the labels from decisions so far.
+
+    `update(decision)` applies one decision and retrains only the decision's code (other codes that gain an
+    implicit negative are retrained when `suggestions()` is next called). Embedding happens once, here.
+    """
+
+    def __init__(self, segments: Sequence[Segment], codebook: Codebook, embedder, decisions: Sequence[Decision] = (),
+                 *, cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None):
+        self.engine = Engine(segments, codebook, embedder, cache=cache, seed=seed, params=params)
+        e = self.engine
+        e.set_labels(decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"]))
+        self._stale: set[str] = set(e.code_names)
+        self._started = _now()
+
+    def update(self, decision: Decision) -> list[Suggestion]:
+        """Apply one decision; retrain its code; return that code's refreshed suggestions (unknown code: [])."""
+        e = self.engine
+        if decision.code not in e.labels:
+            return []
+        rows = e.index.match(decision.transcript_id, decision.char_start, decision.char_end, decision.segment_id)
+        y = 1 if decision.verdict in POSITIVE else 0
+        for i in rows:
+            e.labels[decision.code][i] = y
+            if y == 1 and e.params["implicit_negatives"]:
+                for other in e.code_names:
+                    if other != decision.code and i not in e.labels[other]:
+                        e.labels[other][i] = 0
+                        self._stale.add(other)
+        e.train(decision.code)
+        self._stale.discard(decision.code)
+        return e.suggestions(self.run().id, [decision.code])
+
+    def suggestions(self) -> list[Suggestion]:
+        """All current suggestions, after retraining any code whose labels changed."""
+        for code in sorted(self._stale):
+            self.engine.train(code)
+        self._stale.clear()
+        return self.engine.suggestions(self.run().id)
+
+    def run(self):
+        e = self.engine
+        dh = text_hash(json.dumps([state_hash(e.labels[c], e.index) for c in e.code_names]))[:16]
+        return replace(e.run_record(self._started, dh), notes="interactive")

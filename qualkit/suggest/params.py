@@ -1,0 +1,39 @@
+"""Suggestion parameters: defaults, validation, and the ablation switches the evaluation measures."""
+from __future__ import annotations
+
+from ..errors import QualkitError
+
+DEFAULTS: dict[str, object] = {
+    "floor": 0.05,            # suggestions scoring below this are not returned at all
+    "roles": ("participant",),  # which segments get suggestions (interviewer turns are context, not data)
+    "context": True,          # use the interviewer's question (zero-shot: mixed in; learned: its own features)
+    "question_weight": 0.5,   # weight of the question vector mixed into the segment vector for zero-shot scoring
+    "keywords": True,         # codebook keywords (stemmed) raise the zero-shot score
+    "keyword_weight": 1.0,    # logit added per matched keyword (at most two count)
+    "counterexamples": True,  # counterexamples / exclusion criteria closer than the positives push the score down
+    "zs_slope": 1.5,          # zero-shot logit = slope * (standardised similarity - zs_threshold_z) + ...
+    "zs_threshold_z": 2.5,    # standardised similarity at which a zero-shot score is 0.5
+    "min_batch": 20,          # below this many segments, similarities are not standardised over the batch
+    "learn": True,            # train per-code classifiers once a code has enough decided segments
+    "min_positive": 3,
+    "min_negative": 3,
+    "implicit_negatives": True,  # a segment given some code is taken as 'not' every code it was not given
+    "lexical": True,          # hashed stem n-grams beside the embeddings in the classifier
+    "lexical_features": 4096,
+    "zero_shot_prior": True,  # the zero-shot logit is one classifier feature
+    "C": 4.0,                 # inverse regularisation of the logistic regressions
+    "tune_thresholds": True,  # per-code threshold maximising kappa in cross-validation over decided transcripts
+}
+
+
+def resolve_params(params: dict | None) -> dict:
+    """Defaults overlaid with `params`; unknown names raise QualkitError listing the valid ones."""
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(DEFAULTS))
+    if unknown:
+        raise QualkitError(f"unknown suggestion parameter(s) {', '.join(unknown)}; valid: {', '.join(DEFAULTS)}")
+    out = {**DEFAULTS, **params}
+    out["roles"] = tuple(out["roles"])
+    if not 0 <= float(out["floor"]) <= 1:
+        raise QualkitError(f"floor must be between 0 and 1, got {out['floor']}")
+    return out

@@ -1,0 +1,86 @@
+"""The small-corpus fallback: never silent, recorded in run.params and notes."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import make_corpus
+
+import qualkit.themes.cluster as cluster
+from qualkit.themes import discover_themes
+
+
+def fake_bertopic(outlier_share):
+    """A BERTopic stand-in: the first (1 - share) of segments alternate between topics 0 and 1, the rest are
+    outliers."""
+    calls = []
+
+    def fit(texts, embeddings, **kwargs):
+        calls.append(kwargs)
+        n = len(texts)
+        lab = np.full(n, -1)
+        kept = n - int(round(outlier_share * n))
+        lab[:kept] = np.arange(kept) % 2
+        return lab, {"algorithm": "bertopic", "guidance": "none"}
+
+    return fit, calls
+
+
+def test_auto_falls_back_when_hdbscan_leaves_most_segments_as_outliers(monkeypatch):
+    segments, emb, truth = make_corpus()
+    fit, calls = fake_bertopic(0.75)
+    monkeypatch.setattr(cluster, "fit_bertopic", fit)
+    res = discover_themes(segments, emb, seed=4)
+    assert calls and calls[0]["seed"] == 4
+    assert res.method == "agglomerative"
+    info = res.run.params["clustering_info"]
+    assert info["fallback_reason"] == ("BERTopic/HDBSCAN left 75% of 48 segments as outliers with 2 topic(s) "
+                                       "(limit 50%)")
+    assert info["bertopic"]["outlier_share"] == 0.75
+    assert info["k"] == 4 and info["k_chosen_by"] == "silhouette"
+    assert any(n.startswith("fell back to agglomerative clustering: BERTopic/HDBSCAN left 75%") for n in res.notes)
+    assert "fell back to agglomerative" in res.run.notes
+    assert len(res.themes) == 4
+
+
+def test_auto_keeps_bertopic_when_outliers_are_few(monkeypatch):
+    segments, emb, _ = make_corpus()
+    monkeypatch.setattr(cluster, "fit_bertopic", fake_bertopic(0.25)[0])
+    res = discover_themes(segments, emb, params={"max_outlier_share": 0.5})
+    assert res.method == "bertopic"
+    assert "fallback_reason" not in res.run.params["clustering_info"]
+    assert not any("fell back" in n for n in res.notes)
+
+
+def test_explicit_bertopic_never_falls_back(monkeypatch):
+    segments, emb, _ = make_corpus()
+    monkeypatch.setattr(cluster, "fit_bertopic", fake_bertopic(0.9)[0])
+    res = discover_themes(segments, emb, params={"clustering": "bertopic"})
+    assert res.method == "bertopic"
+    # 5 segments in two topics of 3 and 2 (the latter too small to be a theme), the rest outliers
+    assert sum(v is None for v in res.assignments.values()) == 45
+
+
+def test_kmeans_fallback_when_asked(monkeypatch):
+    segments, emb, _ = make_corpus()
+    monkeypatch.setattr(cluster, "fit_bertopic", fake_bertopic(0.9)[0])
+    res = discover_themes(segments, emb, params={"fallback": "kmeans"})
+    assert res.method == "kmeans"
+    assert "fell back to kmeans clustering" in res.notes[0]
+
+
+def test_tiny_corpus_skips_umap_and_says_so(monkeypatch):
+    segments, emb, _ = make_corpus(per_topic=4)  # 16 segments: fewer than UMAP's 15 neighbours + 2
+    monkeypatch.setattr(cluster, "fit_bertopic", lambda *a, **k: pytest.fail("BERTopic must not run"))
+    res = discover_themes(segments, emb)
+    assert res.method == "agglomerative"
+    assert res.run.params["clustering_info"]["fallback_reason"] == (
+        "16 segments are too few for UMAP/HDBSCAN (n_neighbors=15, min_topic_size=3)")
+    assert any("fell back to agglomerative clustering: 16 segments are too few" in n for n in res.notes)
+    assert len(res.themes) == 4
+
+
+def test_fixed_k_is_recorded(monkeypatch):
+    segments, emb, _ = make_corpus()
+    res = discover_themes(segments, emb, params={"clustering": "agglomerative", "k": 2})
+    assert res.run.params["clustering_info"] == {"algorithm": "agglomerative", "k": 2, "k_chosen_by": "fixed"}
+    assert len(res.themes) == 2

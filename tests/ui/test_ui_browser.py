@@ -1,0 +1,97 @@
+"""End to end in a real browser: `streamlit run app.py` on a temporary project, Chromium through Playwright.
+
+Needs Debian's chromium (/usr/bin/chromium); Playwright never downloads a browser here. Screenshots of every
+page are saved under the test's tmp_path.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from qualkit.project import Project
+from qualkit.ui import streamlit_command
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGES = ["Project", "Read", "Code by hand", "Review", "Codebook", "Themes", "Compare & export"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(project_dir, tmp_path):
+    port = free_port()
+    env = dict(os.environ, QUALKIT_PROJECT=str(project_dir), HOME=str(tmp_path))  # no ~/.streamlit state
+    proc = subprocess.Popen(streamlit_command(port, entry=APP), env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.slow
+def test_accept_and_reject_in_the_browser_survive_a_reload(server, project_dir, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/?page=Review")
+        name = page.get_by_role("textbox", name="Your name (coder)")
+        name.fill("ana")
+        name.press("Enter")
+        page.get_by_text("Most confident first").click()
+        expect(page.get_by_text("0 of 7 reviewed")).to_be_visible(timeout=30000)
+        page.get_by_role("button", name="Accept", exact=True).click()
+        expect(page.get_by_text("Accepted Human oversight.")).to_be_visible(timeout=30000)
+        page.get_by_role("button", name="Reject", exact=True).click()
+        expect(page.get_by_text("Rejected Efficiency.")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("2 of 7 reviewed")).to_be_visible(timeout=30000)
+
+        page.reload()  # a new session: nothing may be lost
+        expect(page.get_by_text("2 of 7 reviewed")).to_be_visible(timeout=30000)
+        page.get_by_text("Progress per code").click()
+        page.screenshot(path=str(tmp_path / "after-reload-review.png"), full_page=True)
+
+        for name in PAGES:
+            page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+            expect(page.get_by_role("heading").first).to_be_visible(timeout=30000)
+            page.wait_for_timeout(1500)
+            if name == "Read":
+                expect(page.locator(".qk-label").first).to_have_text("Human oversight", timeout=30000)
+            page.screenshot(path=str(tmp_path / f"page-{name.split()[0].lower()}.png"), full_page=True)
+        assert not page.get_by_test_id("stException").count()
+        browser.close()
+
+    p = Project.open(project_dir)
+    try:
+        assert [(d.verdict, d.code) for d in p.store.decisions(coder="ana")] == [
+            ("accept", "Human oversight"), ("reject", "Efficiency")]
+    finally:
+        p.close()
+    print(f"screenshots in {tmp_path}", file=sys.stderr)
