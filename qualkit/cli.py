@@ -230,6 +230,39 @@ def themes(project_dir, db, embedder, seed, all_segments):
         click.echo(f"  {t.label}  ({len(t.segment_ids)} segments; {', '.join(t.keywords[:5])})")
 
 
+def _floats(value: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(v) for v in value.split(","))
+    except ValueError:
+        raise QualkitError(f"expected comma-separated numbers, got {value!r}") from None
+
+
+@cli.command("eval")
+@project_option
+@db_option
+@click.option("--human-coder", help="The human coder to measure against (default: the only coder).")
+@click.option("--fractions", default="0,0.25", show_default=True,
+              help="Fractions of transcripts whose human codes are given to the tool as decisions (0 = zero-shot).")
+@click.option("--seeds", default="0,1,2", show_default=True, help="Random splits of transcripts.")
+@click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]),
+              help="Evaluate on this segmentation instead of the project's own segments.")
+@embedder_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_errors_to_click
+def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, as_json):
+    """Measure the suggestions against a human coder: kappa, precision, recall, F1 per code, zero-shot and learned."""
+    from .evaluate import evaluate
+    from .pipeline import load_embedder
+    from dataclasses import replace
+    project = _open(project_dir, db)
+    snapshot = project.store.snapshot(project.name)
+    if unit:
+        snapshot = replace(snapshot, segments=())  # evaluate() segments the transcripts by `unit`
+    report = evaluate(snapshot, load_embedder(embedder), human_coder=human_coder, fractions=_floats(fractions),
+                      seeds=tuple(int(s) for s in _floats(seeds)), unit=unit or "turn", cache=project.store)
+    click.echo(report.to_json() if as_json else report.to_table())
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--project", "-p", "project_dir", required=True, type=click.Path(file_okay=False),

@@ -3,6 +3,7 @@ from .deid import DeidResult, Replacement, ReportRow, deidentify, write_private
 from .detect import KINDS
 from .names import NameCandidate, candidate_names
 from .offsets import Edit, OffsetMap
+from .workflow import DeidFilesResult, deidentify_files
 
-__all__ = ["deidentify", "DeidResult", "Replacement", "ReportRow", "OffsetMap", "Edit", "candidate_names",
-           "NameCandidate", "KINDS", "write_private"]
+__all__ = ["KINDS", "DeidFilesResult", "DeidResult", "Edit", "NameCandidate", "OffsetMap", "Replacement", "ReportRow",
+           "candidate_names", "deidentify", "deidentify_files", "write_private"]

@@ -18,9 +18,9 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from ..coding import Coding, Decision
 from ..errors import QualkitError
@@ -73,7 +73,7 @@ class DeidResult:
             return ""
         kind = placeholder.strip("[]").rsplit("_", 1)[0]
         key = _normal(kind, self.mapping[placeholder])
-        return hashlib.sha256(f"{self.salt}\x1f{kind}\x1f{key}".encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(f"{self.salt}\x1f{kind}\x1f{key}".encode()).hexdigest()[:16]
 
     def report(self) -> list[ReportRow]:
         """What was replaced, one row per placeholder, in order of first appearance."""
@@ -128,7 +128,7 @@ class DeidResult:
         counts = Counter(r.placeholder for r in self.replacements)
         return {
             "format": MAPPING_FORMAT,
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "warning": "Re-identifies participants. Keep it private; never put it in a project or share it.",
             "placeholders": {ph: {"kind": ph.strip("[]").rsplit("_", 1)[0], "original": orig,
                                   "forms": list(self.forms.get(ph, (orig,))), "count": counts[ph],

@@ -8,8 +8,8 @@ is replaced only when the researcher, the speaker labels or participants.csv nam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 KINDS = ("EMAIL", "URL", "RECORD", "DATE", "POSTCODE", "PHONE", "PERSON")  # priority when hits overlap
 
@@ -28,12 +28,12 @@ _ORD = r"(?:st|nd|rd|th)?"
 
 PATTERNS: dict[str, list[re.Pattern]] = {
     "EMAIL": [re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")],
-    "URL": [re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]", re.I)],
+    "URL": [re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]", re.IGNORECASE)],
     # Record numbers: a label (kept) followed by the number (replaced: group 1). SSN-like numbers on their own.
     "RECORD": [
         re.compile(r"\b(?:MRN|NHS(?:\s+(?:no\.?|number|#))?|(?:medical\s+|patient\s+|hospital\s+|chart\s+|case\s+)"
                    r"(?:record\s+)?(?:no\.?|number|#|id)|record\s+(?:no\.?|number|#)|SSN|social\s+security\s+number)"
-                   r"\s*(?:is\s+|was\s+)?[:#]?\s*([A-Z]{0,3}[-\s]?\d[\d\s-]{3,15}\d)\b", re.I),
+                   r"\s*(?:is\s+|was\s+)?[:#]?\s*([A-Z]{0,3}[-\s]?\d[\d\s-]{3,15}\d)\b", re.IGNORECASE),
         re.compile(r"\b(\d{3}-\d{2}-\d{4})\b"),
     ],
     "DATE": [
@@ -67,7 +67,7 @@ def _digits(s: str) -> int:
     return sum(c.isdigit() for c in s)
 
 
-def _keep(kind: str, text: str) -> bool:
+def _keep(kind: str, text: str, before: str = "") -> bool:
     """Filters a pattern cannot express: a phone has 7-15 digits; a bare year range is not a phone."""
     if kind == "PHONE":
         n = _digits(text)
@@ -77,7 +77,24 @@ def _keep(kind: str, text: str) -> bool:
         groups = re.split(r"[\s.-]+", text.strip("+()"))
         if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
             return False
+        # "between 500-2000 words": two plain groups are a phone number only after a word that says so
+        if len(groups) == 2 and not text.startswith(("+", "(")) and not _PHONE_CUE.search(before):
+            return False
+    if kind == "DATE" and (m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)):
+        y, mo, d = map(int, m.groups())
+        return 1900 <= y <= 2099 and 1 <= mo <= 12 and 1 <= d <= 31
+    if kind == "POSTCODE" and re.fullmatch(r"(?:19|20)\d\d", text):
+        return False  # "the 2025 Snow White film": a year before a capitalised word, not "2000 Antwerpen"
+    if kind == "DATE" and re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        a, b = (int(x) for x in re.split(r"[/.-]", text)[:2])
+        # day/month in either order ("60-30-10" is a split, not a date)
+        if not ((1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)):
+            return False
     return True
+
+
+_PHONE_CUE = re.compile(r"\b(?:call|called|phone|number|no\.?|tel\.?|telephone|mobile|cell|ring|text|fax|dial|"
+                        r"reach|contact|whatsapp|extension|ext\.?)\b", re.IGNORECASE)
 
 
 def pattern_hits(text: str) -> list[Hit]:
@@ -91,7 +108,7 @@ def pattern_hits(text: str) -> list[Hit]:
                 if s < 0 or e <= s:
                     continue
                 original = text[s:e]
-                if _keep(kind, original):
+                if _keep(kind, original, text[max(0, s - 30):s]):
                     hits.append(Hit(kind, s, e, original))
     return hits
 

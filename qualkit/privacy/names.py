@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from ..ingest.speakers import UNLABELLED_SPEAKER, role_hint
 from ..transcript import Transcript
 from .detect import TITLES
 
-_SPEAKER_ID = re.compile(r"^(?:speaker|spk|p|participant|respondent|interviewee|interviewer|int)[ _-]?\d*$", re.I)
+_SPEAKER_ID = re.compile(r"^(?:speaker|spk|p|participant|respondent|interviewee|interviewer|int)[ _-]?\d*$",
+                         re.IGNORECASE)
 
 # Capitalised words that are rarely names in interviews, whatever their capital letter says.
 _COMMON = frozenset("""
 i i'm i've i'd i'll ai a an the and or but so if then yes no okay ok oh um uh hmm yeah well like just really
+hi hello hey thanks thank dear sorry please
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december christmas easter covid english french german spanish european american
 british internet email gp nhs er icu ehr emr llm gpt chatgpt mrs mr ms dr prof interviewer participant
-""".split())
+""".split())  # noqa: SIM905 (a word list reads better as text)
 
 _TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:van|von|de|da|del|der|la|le|du|bin|al)?\s*[A-ZÀ-ÖØ-Þ][\w'’-]*)*")
 _SENTENCE_END = re.compile(r"(?:[.!?…:\"“”]\s*|\n\s*|^\s*)$")
@@ -98,32 +100,51 @@ def candidate_names(transcripts: Sequence[Transcript], *, min_count: int = 1) ->
                 add(" ".join(w for w in turn.speaker.split() if w.casefold() not in TITLES) or turn.speaker,
                     t, turn.char_start, "speaker label")
         for m in _TOKEN.finditer(t.text):
-            phrase = m.group(0)
-            words = phrase.split()
             before = t.text[max(0, m.start() - 12):m.start()]
-            after_title = re.search(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Nurse)\.?\s+$", before)
-            # drop leading words that are common words ("So Jane" -> "Jane")
-            while words and words[0].casefold().strip("'’") in _COMMON:
-                words = words[1:]
-            if not words:
+            if re.search(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Nurse)\.?\s+$", before):
+                word = m.group(0).split()[0]
+                if _name_shaped(word) and word.casefold() not in _COMMON:
+                    add(word if len(m.group(0).split()) == 1 else m.group(0), t, m.start(), "after a title")
                 continue
-            name = " ".join(words)
-            if any(w.casefold() in TITLES for w in words):
-                continue
-            if name.isupper() and len(name) <= 5:  # acronyms: NHS, GP, EHR
-                continue
-            if after_title:
-                add(name, t, m.start(), "after a title")
-                continue
-            at_start = words == phrase.split() and _SENTENCE_END.search(t.text[max(0, m.start() - 40):m.start()])
-            if at_start:
-                continue
-            if any(w.casefold() in lower_words or w.casefold() in _COMMON for w in words):
-                continue
-            add(name, t, m.start(), "mid-sentence capital")
+            # the phrase's runs of name-shaped words that are never written in lower case:
+            # "Maple Hollow Family Practice" -> "Maple Hollow" when "family" and "practice" occur as words
+            pos = m.start()
+            run: list[tuple[int, str]] = []
+            for w in [*m.group(0).split(), None]:
+                if w is not None:
+                    at = t.text.index(w, pos)
+                    pos = at + len(w)
+                if w is not None and _name_shaped(w) and w.casefold() not in _COMMON \
+                        and w.casefold() not in lower_words:
+                    run.append((at, w))
+                    continue
+                if run:
+                    start_at = run[0][0]
+                    opening = _SENTENCE_END.search(t.text[max(0, start_at - 40):start_at])
+                    # a capital at the start of a sentence says nothing, unless the run has 2+ words
+                    if not opening or len(run) > 1:
+                        add(" ".join(x for _, x in run), t, start_at, "mid-sentence capital")
+                    run = []
     out = [NameCandidate(n, c, tuple(sorted(where[n])), example[n], reason.get(n, "mid-sentence capital"))
            for n, c in counts.items() if c >= min_count]
     return sorted(out, key=lambda c: (-c.count, c.name))
+
+
+def _name_shaped(word: str) -> bool:
+    """Capitalised letters only (apostrophes and hyphens between capitalised parts allowed): 'Okafor',
+    "O'Brien", 'McAllister', 'Jean-Luc'; not 'PhD', 'A1c', 'CTs', 'AI-drafted' or acronyms like 'NHS'."""
+    parts = re.split(r"[-'’]", word)
+    if any(not p for p in parts) or any(c.isdigit() for c in word):
+        return False
+    if word.isupper():  # acronyms: NHS, GP, EHR
+        return False
+    for p in parts:
+        if not p[0].isupper() or not p.isalpha():
+            return False
+        inner = p[1:]
+        if any(c.isupper() for c in inner) and not re.match(r"^(?:Mc|Mac|De|Di|La|Le|Van)[A-Z][a-z]+$", p):
+            return False
+    return True
 
 
 def known_names(transcripts: Iterable[Transcript], participants=None, confirmed: Iterable[str] = ()) -> list[str]:

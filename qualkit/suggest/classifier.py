@@ -15,6 +15,7 @@ class CodeModel:
     n_positive: int
     n_negative: int
     cv_kappa: float | None  # kappa of the chosen threshold in cross-validation (None: not tuned)
+    estimator: object = None  # the fitted sklearn model, reused as a warm start when the code is retrained
 
 
 def _fit(F, y, C: float, seed: int):
@@ -71,10 +72,19 @@ def _kappa(y: np.ndarray, pred: np.ndarray) -> float:
     return 0.0 if pe >= 1 else float((po - pe) / (1 - pe)) if n else 0.0
 
 
-def train_code(F, y: np.ndarray, groups: np.ndarray, *, C: float, seed: int, tune: bool) -> CodeModel:
-    """Fit one code's classifier on feature rows F (dense or sparse) and 0/1 labels y."""
-    model = _fit(F, y, C, seed)
+def train_code(F, y: np.ndarray, groups: np.ndarray, *, C: float, seed: int, tune: bool,
+               warm: CodeModel | None = None) -> CodeModel:
+    """Fit one code's classifier on feature rows F (dense or sparse) and 0/1 labels y.
+
+    With `warm` (the code's previous model), optimisation starts from its weights: after one more decision
+    the optimum has barely moved, so this converges in a few iterations (the interactive path)."""
+    est = getattr(warm, "estimator", None)
+    if est is not None and est.coef_.shape[1] == F.shape[1]:
+        est.set_params(warm_start=True)
+        model = est.fit(F, y)
+    else:
+        model = _fit(F, y, C, seed)
     threshold, cv_kappa = tune_threshold(F, y, groups, C, seed) if tune else (0.5, None)
     return CodeModel(coef=model.coef_[0].astype(np.float64), intercept=float(model.intercept_[0]),
                      threshold=threshold, n_positive=int(y.sum()), n_negative=int(len(y) - y.sum()),
-                     cv_kappa=cv_kappa)
+                     cv_kappa=cv_kappa, estimator=model)

@@ -11,7 +11,7 @@ decomposes exactly into those feature groups (the explanation's components).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Sequence
 
@@ -170,8 +170,11 @@ class Engine:
     def set_labels(self, labels: dict[str, dict[int, int]]) -> None:
         self.labels = {c: dict(labels.get(c, {})) for c in self.code_names}
 
-    def train(self, code: str) -> CodeModel | None:
-        """(Re)train one code from its current labels; None (zero-shot) until it has enough of each label."""
+    def train(self, code: str, retune: bool = True) -> CodeModel | None:
+        """(Re)train one code from its current labels; None (zero-shot) until it has enough of each label.
+
+        retune=False keeps the code's previous threshold (if it had one) instead of cross-validating again:
+        the interactive path, where one fit must take well under a second."""
         p = self.params
         lab = self.labels[code]
         npos = sum(lab.values())
@@ -182,8 +185,14 @@ class Engine:
         y = np.array([lab[i] for i in rows])
         groups = np.array([self.segments[i].transcript_id for i in rows])
         F = self._code_features(self.code_names.index(code), rows)
-        self.models[code] = train_code(F, y, groups, C=float(p["C"]), seed=self.seed, tune=p["tune_thresholds"])
-        return self.models[code]
+        previous = self.models.get(code)
+        tune = p["tune_thresholds"] and (retune or previous is None)
+        model = train_code(F, y, groups, C=float(p["C"]), seed=self.seed, tune=tune,
+                           warm=None if retune else previous)
+        if not tune and previous is not None:
+            model = replace(model, threshold=previous.threshold, cv_kappa=previous.cv_kappa)
+        self.models[code] = model
+        return model
 
     # ---- scoring ---------------------------------------------------------------------------------------
     def score(self, code: str) -> tuple[np.ndarray, dict[str, np.ndarray], float, str]:

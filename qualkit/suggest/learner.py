@@ -44,8 +44,8 @@ class Learner:
                     if other != decision.code and i not in e.labels[other]:
                         e.labels[other][i] = 0
                         self._stale.add(other)
-        e.train(decision.code)
-        self._stale.discard(decision.code)
+        e.train(decision.code, retune=False)  # thresholds are re-tuned by suggestions() via _stale
+        self._stale.add(decision.code)
         return e.suggestions(self.run().id, [decision.code])
 
     def suggestions(self) -> list[Suggestion]:

@@ -146,7 +146,9 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         notes.append(f"{len(small)} cluster(s) smaller than {p['min_theme_size']} segments left unthemed")
     members = {c: m for c, m in members.items() if c not in small}
 
-    kws = labels.ctfidf_keywords({c: [texts[i] for i in m] for c, m in members.items()})
+    in_theme = {i for m in members.values() for i in m}
+    kws = labels.ctfidf_keywords({c: [texts[i] for i in m] for c, m in members.items()},
+                                 background=[t for i, t in enumerate(texts) if i not in in_theme])
     if embedding_model is not None:
         notes.append("keywords re-ranked by similarity to the theme centroid (KeyBERT-inspired)")
 
@@ -179,23 +181,22 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     n_out = sum(v is None for v in assignments.values())
     notes.append(f"{len(themes)} themes over {len(segs)} segments; {n_out} segments in no theme")
     run = Run(id=run_id, kind="themes", started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              model=_model_name(embedding_model), codebook_hash=codebook.hash if codebook else "", seed=seed,
+              model=_model_name(embedding_model), model_version=str(getattr(embedding_model, "model_version", "")), codebook_hash=codebook.hash if codebook else "", seed=seed,
               params=run_params, notes="\n".join(notes))
     return ThemeResult(run=run, themes=themes, assignments=assignments, method=method, notes=notes)
 
 
 def _model_name(model) -> str:
+    """qualkit.embed's Embedder carries `model_id`; a bare SentenceTransformer only its class name."""
     if model is None:
         return ""
-    return str(getattr(model, "model_card_data", None) and getattr(model.model_card_data, "base_model", "")
-               or type(model).__name__)
+    return str(getattr(model, "model_id", "") or type(model).__name__)
 
 
 def _nearest_codes(themes, segs, x, codebook: Codebook, model) -> list[str]:
     """For each theme, the most similar existing code: a researcher promoting a candidate should see it."""
     index = {s.id: i for i, s in enumerate(segs)}
-    codes = np.asarray(model.encode(guidance.zeroshot_topics(codebook), normalize_embeddings=True,
-                                    show_progress_bar=False))
+    codes = labels.encode(model, guidance.zeroshot_topics(codebook))
     out = []
     for t in themes:
         c = x[[index[i] for i in t.segment_ids]].mean(axis=0)

@@ -17,13 +17,17 @@ SPEECH_FILLERS = frozenset(
 )
 
 
-def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 30) -> dict[int, list[str]]:
+def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 30,
+                    background: Sequence[str] = ()) -> dict[int, list[str]]:
     """The `top_n` highest c-TF-IDF terms (unigrams and bigrams, English stop words removed) per cluster.
 
-    c-TF-IDF weight of term t in cluster c: tf(t, c) / |c| * log(1 + mean words per cluster / tf(t)).
+    c-TF-IDF weight of term t in cluster c: tf(t, c) / |c| * log(1 + mean words per class / tf(t)).
+    `background` (e.g. the unthemed segments) is one more class: it counts for the idf, so words common to
+    the whole corpus ("use ai" in interviews about AI) sink. With 4 or more clusters, a term found in more
+    than half of them is not distinctive of any and is dropped.
     """
     keys = sorted(docs_by_cluster)
-    joined = [" ".join(docs_by_cluster[k]) for k in keys]
+    joined = [" ".join(docs_by_cluster[k]) for k in keys] + ([" ".join(background)] if background else [])
     stop = list(CountVectorizer(stop_words="english").get_stop_words() | SPEECH_FILLERS)
     vec = CountVectorizer(stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b")
     try:
@@ -35,6 +39,9 @@ def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 3
     avg = counts.sum() / max(len(keys), 1)
     idf = np.log(1.0 + avg / np.maximum(counts.sum(axis=0), 1.0))
     weights = tf * idf
+    spread = (counts[: len(keys)] > 0).sum(axis=0)
+    if len(keys) >= 4:
+        weights[:, spread > len(keys) / 2] = 0.0
     out = {}
     for row, k in enumerate(keys):
         # stable sort on (-weight, term) so ties never depend on vocabulary order quirks
@@ -43,27 +50,43 @@ def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 3
     return out
 
 
-def rerank_keybert(candidates: list[str], centroid: np.ndarray, embedding_model) -> list[str]:
-    """Re-rank candidate keywords by cosine similarity to the cluster centroid (KeyBERTInspired's idea).
+def rerank_keybert(candidates: list[str], centroid: np.ndarray, embedding_model, top: int = 15) -> list[str]:
+    """Re-rank the `top` c-TF-IDF candidates by an equal mix of c-TF-IDF rank and cosine similarity to the
+    cluster centroid (KeyBERTInspired's idea); the rest keep their order.
 
-    Used when the embedding model is available: c-TF-IDF alone favours frequent words, the centroid favours
-    words that mean what the cluster is about.
+    Similarity alone promotes words that describe the whole corpus ("use ai") and odd bigrams; c-TF-IDF alone
+    promotes frequent but vague words. The mix keeps distinctive words that also mean what the cluster means.
     """
     if not candidates:
         return candidates
-    vecs = np.asarray(embedding_model.encode(candidates, normalize_embeddings=True, show_progress_bar=False))
+    head = candidates[:top]
+    vecs = encode(embedding_model, head)
     c = centroid / (np.linalg.norm(centroid) or 1.0)
     sims = vecs @ c
-    order = sorted(range(len(candidates)), key=lambda j: (-round(float(sims[j]), 6), j))
-    return [candidates[j] for j in order]
+    span = float(sims.max() - sims.min()) or 1.0
+    score = [0.5 * (1 - j / len(head)) + 0.5 * float(sims[j] - sims.min()) / span for j in range(len(head))]
+    order = sorted(range(len(head)), key=lambda j: (-round(score[j], 6), j))
+    return [head[j] for j in order] + candidates[top:]
+
+
+def encode(model, texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors from a SentenceTransformer or from any object with `encode(texts) -> array`."""
+    try:
+        vecs = model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+    except TypeError:  # qualkit.embed's Embedder protocol takes only the texts
+        vecs = model.encode(list(texts))
+    vecs = np.asarray(vecs, dtype=np.float32)
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
 def pick_keywords(ranked: list[str], n: int = 8) -> list[str]:
     """Up to `n` keywords, skipping a unigram already inside a chosen bigram (and vice versa)."""
+    def stems(term: str) -> set[str]:  # crude plural folding, so "image" and "images" are one keyword
+        return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in term.split()}
+
     chosen: list[str] = []
     for term in ranked:
-        words = set(term.split())
-        if any(words & set(c.split()) for c in chosen):
+        if any(stems(term) & stems(c) for c in chosen):
             continue
         chosen.append(term)
         if len(chosen) == n:

@@ -73,6 +73,10 @@ def test_postcodes_and_record_numbers_in_context(sentence, original, kind):
     "The clinic opens at 10:30 and I see 25 patients.",
     "About 1,200 messages a month, 40 percent of them refills.",
     "I may say yes, and March on.",
+    "Articles are typically between 500-2000 words, depending.",  # found in a real corpus
+    "It's maybe a 60-30-10 split between the three.",
+    "The reaction to the 2025 Snow White film surprised me.",
+    "Rates were 7.250% with a 9953-2-1 buydown.",
 ])
 def test_ordinary_numbers_and_words_are_left_alone(safe):
     r, text = only(f"P01: {safe}\n")
@@ -131,6 +135,14 @@ def test_candidate_names_proposes_names_and_skips_common_words():
     assert "Trust" not in found  # "trust" appears in lower case: a word, not a name
     assert "NHS" not in found and "So" not in found and "The" not in found and "Interviewer" not in found
     assert "Dr. Patel" in found["Patel"].example
+
+
+def test_candidate_names_trims_phrases_and_skips_acronyms_and_jargon():
+    t = tr("A", "P01: Hi Maria. I work at a community clinic, Maple Hollow Family Practice, with a PhD, checking "
+                "A1c and CTs on AI-drafted notes. Our family practice is small. I told Tomasz about the NHS.\n")
+    found = {c.name for c in candidate_names([t])}
+    assert {"Maple Hollow", "Maria", "Tomasz"} <= found
+    assert not found & {"Maple Hollow Family Practice", "Hi Maria", "PhD", "A1c", "CTs", "AI-drafted", "NHS", "Hi"}
 
 
 def test_offsets_of_overlapping_and_surrounding_spans():

@@ -11,8 +11,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-import pytest
-
 
 @dataclass
 class ChildResult:
@@ -37,6 +35,9 @@ def _child(fn, args, out_path, err_path, extra_as):
     sys.stderr.flush()
     os.dup2(out, 1)
     os.dup2(err, 2)
+    # pytest may have swapped sys.stdout for an in-memory capture: point Python's streams at the real fds
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
     if extra_as:
         # the child may grow by `extra_as` bytes of address space beyond what it inherited from pytest
         limit = _vm_bytes() + extra_as
@@ -74,6 +75,10 @@ def run_forked(fn, *args, timeout: float = 60, extra_as: int | None = 2 * 1024**
                            open(err.name, encoding="utf-8", errors="replace").read(), time.monotonic() - t0)
 
 
-@pytest.fixture
-def forked():
-    return run_forked
+def dump(store) -> dict:
+    """Every row of every table: to assert that a refused command left the store exactly as it was."""
+    import sqlalchemy as sa
+
+    from qualkit.store import schema
+    with store.engine.connect() as conn:
+        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in schema.metadata.sorted_tables}
