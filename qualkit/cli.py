@@ -376,6 +376,30 @@ def app(directory, port, host):
     sys.exit(launch(directory, port=port, host=host))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for de-identified transcripts.")
+@click.option("--mapping", required=True, type=click.Path(dir_okay=False),
+              help="Private file for the placeholder -> original mapping (kept outside --out and any project).")
+@click.option("--name", "names", multiple=True, help="A name you confirm should be replaced (repeatable).")
+@click.option("--participants", type=click.Path(dir_okay=False), help="participants.csv (its name column is used).")
+@click.option("--salt", default="", help="Secret salt: the same person gets the same fingerprint across batches.")
+@click.option("--suggest-names", is_flag=True, help="Only list capitalised words that look like names, to confirm.")
+@_errors_to_click
+def deidentify(paths, out, mapping, names, participants, salt, suggest_names):
+    """Replace names, e-mails, phones, dates, URLs, postcodes and record numbers with consistent placeholders."""
+    from . import ingest as readers
+    from .privacy import candidate_names, deidentify_files
+    if suggest_names:
+        transcripts = [t for f in readers.iter_files(paths) for t in readers.read_file(f)]
+        for c in candidate_names(transcripts):
+            click.echo(f"{c.name}\t{c.count}x\t{c.reason}\t{c.example}")
+        return
+    r = deidentify_files(paths, out=out, mapping=mapping, names=names, participants_csv=participants, salt=salt)
+    click.echo(f"wrote {len(r.written)} file(s) to {out}; {len(r.result.replacements)} replacement(s) of "
+               f"{len(r.result.mapping)} identifier(s); review {r.report_path}; mapping kept in {r.mapping_path}")
+
+
 def main():
     cli(prog_name="qualkit")
 
