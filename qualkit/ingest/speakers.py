@@ -20,7 +20,8 @@ INTERVIEWER_WORDS = frozenset({"interviewer", "moderator", "int", "i", "q", "ai"
                                "researcher", "question"})
 PARTICIPANT_WORDS = frozenset({"participant", "respondent", "user", "a", "interviewee", "answer"})
 _ROLE_WORD = re.compile(r"^([a-z]+)[ _-]?\d*$")
-_ID_LABEL = re.compile(r"^(?:p[ _-]?\d+|speaker[ _-]?\d+)$")  # P01, Speaker 2: labels even when seen once
+# P01, Speaker 2, [PERSON_1]: labels even when seen once
+_ID_LABEL = re.compile(r"^(?:p[ _-]?\d+|speaker[ _-]?\d+|\[[a-z]+_\d+\])$")
 _PARTICIPANT_ID = re.compile(r"^p[ _-]?\d+$")
 
 # Words that start ordinary "Heading: text" lines, never a speaker name.
@@ -37,7 +38,8 @@ _PARTICLES = frozenset({"van", "von", "de", "da", "di", "del", "der", "den", "la
                         "ter", "st.", "y"})
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-_NAME = r"[^\W\d_][\w.'’\- ]{0,39}?"
+# A name, or a de-identification placeholder such as [PERSON_1] (qualkit deidentify writes those as labels).
+_NAME = r"(?:\[[A-Z]+_\d+\]|[^\W\d_][\w.'’\- ]{0,39}?)"
 _COLON_LABEL = re.compile(rf"""
     [ \t]*
     (?:[\[(]?(?P<ts1>{_TS})[\])]?[ \t]+)?        # [00:01:02] Name:

@@ -14,14 +14,13 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..atomic import write_bytes
 from ..coding import Coding, Decision
 from ..errors import QualkitError
 from ..transcript import Transcript, Turn
@@ -159,20 +158,9 @@ def _enclosing_project(path: Path) -> Path | None:
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Atomic write with mode 0600 from the first byte (mkstemp creates the file private; never chmod later)."""
+    """Atomic write with mode 0600 from the first byte (the temporary file is created private)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes(path, data, mode=0o600)
 
 
 def _normal(kind: str, original: str) -> str:

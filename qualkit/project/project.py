@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import write_text
 from ..errors import ProjectError
 from ..store import Store, now
 
@@ -32,9 +33,7 @@ class Project:
         config = path / CONFIG
         if not config.exists():
             settings = {"name": name or path.resolve().name, "created": now(), "db": db}
-            tmp = config.with_suffix(".tmp")
-            tmp.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-            os.replace(tmp, config)
+            write_text(config, json.dumps(settings, indent=2) + "\n")
         return cls.open(path, db=db)
 
     @classmethod

@@ -116,7 +116,13 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         n_topics = len(set(lab.tolist()) - {-1})
         info["outlier_share"] = round(share, 4)
         method = "bertopic" + (f"+{info['guidance']}" if info["guidance"] != "none" else "")
-        if p["clustering"] == "auto" and (share > p["max_outlier_share"] or n_topics < 2):
+        too_many_outliers = share > p["max_outlier_share"] or n_topics < 2
+        if too_many_outliers and (zs or sd):
+            # a fallback would silently drop the codebook guidance the researcher asked for
+            notes.append(f"guided BERTopic left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
+                         "topic(s); kept it because a fallback would drop the codebook guidance (try "
+                         "reduce_outliers=True or a smaller min_topic_size)")
+        elif p["clustering"] == "auto" and too_many_outliers:
             reason = (f"BERTopic/HDBSCAN left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
                       f"topic(s) (limit {p['max_outlier_share']:.0%})")
             lab, fb = cluster.fit_fallback(x, algorithm=p["fallback"], seed=seed, k=p["k"], k_min=p["k_min"],
@@ -181,7 +187,8 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     n_out = sum(v is None for v in assignments.values())
     notes.append(f"{len(themes)} themes over {len(segs)} segments; {n_out} segments in no theme")
     run = Run(id=run_id, kind="themes", started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              model=_model_name(embedding_model), model_version=str(getattr(embedding_model, "model_version", "")), codebook_hash=codebook.hash if codebook else "", seed=seed,
+              model=_model_name(embedding_model), model_version=str(getattr(embedding_model, "model_version", "")),
+              codebook_hash=codebook.hash if codebook else "", seed=seed,
               params=run_params, notes="\n".join(notes))
     return ThemeResult(run=run, themes=themes, assignments=assignments, method=method, notes=notes)
 

@@ -86,6 +86,8 @@ def pick_keywords(ranked: list[str], n: int = 8) -> list[str]:
 
     chosen: list[str] = []
     for term in ranked:
+        if len(stems(term)) < len(term.split()):  # "good good", "moderator moderator": speech, not a phrase
+            continue
         if any(stems(term) & stems(c) for c in chosen):
             continue
         chosen.append(term)

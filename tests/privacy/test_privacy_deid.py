@@ -276,8 +276,6 @@ def test_offset_map_unit():
     assert m.map(7, 10) == (9, 12)
 
 
-@pytest.mark.xfail(strict=True, reason="qualkit.ingest.speakers does not yet accept placeholder labels such as "
-                                       "'[PERSON_1]:' (reported to the ingest owner)")
 def test_deidentified_file_reads_back_with_placeholder_speakers(tmp_path):
     src = tmp_path / "P01.txt"
     src.write_text("Interviewer: Hi Maria?\n\nMaria Lopez: Hi.\n\nInterviewer: Thanks?\n\nMaria Lopez: Bye.\n",

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import pytest
 from reliability_helpers import (  # tests/reliability/reliability_helpers.py
     dump,
@@ -90,26 +89,14 @@ def project_dir(tmp_path):
     return proj
 
 
-def _interchange_cli() -> click.Command:
-    """The CLI's REFI-QDA import command if the CLI has one; else the library call behind the CLI's own error
-    edge (qualkit.cli._errors_to_click), so message, exit code and 'no traceback' are still what a user sees."""
-    from qualkit import cli as cli_module
-    from qualkit.interchange import import_qdc, import_qdpx
-
-    @click.command()
-    @click.argument("path")
-    @cli_module._errors_to_click
-    def read(path):
-        (import_qdpx if path.endswith(".qdpx") else import_qdc)(path)
-    return read
-
-
 def _args(case: Case, path: Path, proj: Path) -> list[str]:
     return {"ingest": ["ingest", str(path), "-p", str(proj)],
             "participants": ["ingest", str(proj.parent / "src" / "P01.txt"), "--participants", str(path),
                              "-p", str(proj)],
             "codebook": ["codebook", "check", str(path)],
-            "codings": ["import-codings", str(path), "-p", str(proj)]}[case.command]
+            "codings": ["import-codings", str(path), "-p", str(proj)],
+            "qdpx": ["import", str(path), "-p", str(proj)],
+            "qdc": ["import", str(path), "-p", str(proj)]}[case.command]
 
 
 def _run_cli(args: list[str]) -> None:
@@ -117,16 +104,11 @@ def _run_cli(args: list[str]) -> None:
     cli.main(args, prog_name="qualkit")
 
 
-def _run_interchange(path: str) -> None:
-    _interchange_cli().main([path], prog_name="qualkit")
-
-
-def refused(path: Path, proj: Path, args: list[str] | None, message: str, timeout: float = 60) -> None:
+def refused(path: Path, proj: Path, args: list[str], message: str, timeout: float = 60) -> None:
     project = Project.open(proj)
     before = dump(project.store)
     project.close()
-    r = run_forked(_run_cli, args, timeout=timeout) if args is not None else \
-        run_forked(_run_interchange, str(path), timeout=timeout)
+    r = run_forked(_run_cli, args, timeout=timeout)
     assert r.exitcode is not None, f"{path.name}: still running after {timeout} s"
     assert "Traceback" not in r.stderr + r.stdout, r.stderr
     assert r.exitcode == 1, f"{path.name}: exit code {r.exitcode}\n{r.stderr}"
@@ -143,7 +125,7 @@ def refused(path: Path, proj: Path, args: list[str] | None, message: str, timeou
 def test_bad_input_is_refused_clearly(case, project_dir):
     path = BAD / case.file
     assert path.exists(), f"regenerate with python {BAD / '_generate.py'}"
-    refused(path, project_dir, None if case.command in ("qdpx", "qdc") else _args(case, path, project_dir),
+    refused(path, project_dir, _args(case, path, project_dir),
             case.message)
 
 

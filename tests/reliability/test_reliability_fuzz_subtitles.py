@@ -3,6 +3,8 @@ InputError that names the file; never another exception. (The text speaker parse
 tests/ingest/test_ingest_speakers.py.)"""
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -48,6 +50,7 @@ _DOC = st.builds(lambda header, blocks, broken, sep, bom: bom + header + sep.joi
                  st.sampled_from(["\n\n", "\r\n\r\n", "\n", "\n\n\n"]), st.sampled_from(["", "\ufeff"]))
 
 _DIR = Path(tempfile.mkdtemp(prefix="qualkit-fuzz-"))
+atexit.register(shutil.rmtree, _DIR, True)
 
 
 def _check(path: Path, data: bytes) -> None:

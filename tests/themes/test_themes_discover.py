@@ -9,7 +9,6 @@ from conftest import PARTICIPANTS, make_corpus
 
 from qualkit.errors import QualkitError
 from qualkit.ids import stable_id
-from qualkit.segment.model import Segment
 from qualkit.themes import discover_themes
 
 FAST = {"clustering": "agglomerative"}
@@ -195,7 +194,3 @@ def test_embeddings_are_not_modified(corpus):
     discover_themes(segments, emb, params={"clustering": "kmeans"})
     assert np.array_equal(emb, before)
 
-
-def _segment(i: int) -> Segment:
-    return Segment(id=f"s{i}", transcript_id="p1", unit="turn", index=i, speaker="p1", role="participant",
-                   char_start=0, char_end=4, text="word", turn_index=i)

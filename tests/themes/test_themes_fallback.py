@@ -84,3 +84,19 @@ def test_fixed_k_is_recorded(monkeypatch):
     res = discover_themes(segments, emb, params={"clustering": "agglomerative", "k": 2})
     assert res.run.params["clustering_info"] == {"algorithm": "agglomerative", "k": 2, "k_chosen_by": "fixed"}
     assert len(res.themes) == 2
+
+
+def test_guided_mode_keeps_bertopic_and_says_why(monkeypatch, codebook):
+    from fakes import FakeEmbedder
+
+    segments, emb, _ = make_corpus()
+    fit, calls = fake_bertopic(0.75)
+    monkeypatch.setattr(cluster, "fit_bertopic", fit)
+    res = discover_themes(segments, emb, codebook=codebook, embedding_model=FakeEmbedder(dim=32),
+                          params={"mode": "guided"})
+    assert calls[0]["zeroshot_topics"] == ["Export: Getting data out of the tool as files.",
+                                           "Plots: Reading the charts and maps."]
+    assert calls[0]["zeroshot_min_similarity"] == 0.3
+    assert res.method == "bertopic"  # the fake reports no guidance; the real one reports bertopic+zeroshot
+    assert any(n.startswith("guided BERTopic left 75% of 48 segments as outliers with 2 topic(s); kept it "
+                            "because a fallback would drop the codebook guidance") for n in res.notes)

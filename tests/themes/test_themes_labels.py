@@ -38,6 +38,7 @@ def test_background_class_sinks_corpus_wide_words():
 def test_pick_keywords_skips_words_already_in_a_bigram():
     assert pick_keywords(["heat map", "heat", "legend", "map", "colour"], 3) == ["heat map", "legend", "colour"]
     assert pick_keywords(["images", "image", "photo", "photos", "art"]) == ["images", "photo", "art"]
+    assert pick_keywords(["good good", "great", "good"]) == ["great", "good"]
 
 
 def test_label_is_short_and_capitalised():
