@@ -53,3 +53,20 @@ def iter_files(paths: Sequence[str | Path]) -> list[Path]:
         else:
             add(p)
     return out
+
+
+def find_participants(paths: Sequence[str | Path], participants_csv: str | Path | None = None
+                      ) -> dict[str, dict[str, str]]:
+    """Participant attributes: from `participants_csv` if given, else merged from a participants.csv beside the
+    transcripts (inside each folder given, or next to each file given)."""
+    from qualkit.ingest.table import read_participants
+
+    if participants_csv:
+        return {k: dict(v) for k, v in read_participants(participants_csv).items()}
+    out: dict[str, dict[str, str]] = {}
+    for p in map(Path, paths):
+        sidecar = (p if p.is_dir() else p.parent) / "participants.csv"
+        if sidecar.exists():
+            for k, v in read_participants(sidecar).items():
+                out.setdefault(k, {}).update(v)
+    return out

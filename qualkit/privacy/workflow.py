@@ -56,7 +56,7 @@ def deidentify_files(paths: Sequence[str | Path], *, out: str | Path, mapping: s
         if t.id in seen:
             raise InputError(t.source_path, f"transcript id {t.id!r} is also used by {seen[t.id]}: rename one file")
         seen[t.id] = t.source_path
-    participants = _participants(paths, participants_csv)
+    participants = readers.find_participants(paths, participants_csv)
     result = deidentify(transcripts, participants=participants, confirmed_names=names, salt=salt)
 
     from ..interchange.write import write_atomic
@@ -77,18 +77,6 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _participants(paths, participants_csv) -> dict[str, dict[str, str]]:
-    if participants_csv:
-        return readers.read_participants(participants_csv)
-    out: dict[str, dict[str, str]] = {}
-    for p in map(Path, paths):
-        sidecar = (p if p.is_dir() else p.parent) / "participants.csv"
-        if sidecar.exists():
-            for k, v in readers.read_participants(sidecar).items():
-                out.setdefault(k, {}).update(v)
-    return out
 
 
 def _participants_csv(participants: dict[str, dict[str, str]]) -> str:

@@ -53,7 +53,7 @@ def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: s
             seen[t.id] = f
             transcripts.append(t)
 
-    participants = _participants(paths, participants_csv)
+    participants = readers.find_participants(paths, participants_csv)
     for t in transcripts:
         # Document attributes (e.g. CSV columns such as `split`) describe the participant too; participants.csv
         # and --attr take precedence.
@@ -109,16 +109,3 @@ def _orphan_message(t: Transcript, decisions) -> str:
             f"{len(decisions)} coding decision(s) ({listing}{more}) whose character positions would no longer "
             f"point at the right text. Nothing was ingested. To keep both, rename the changed file so it is "
             f"ingested as a new transcript; or restore the original file.")
-
-
-def _participants(paths, participants_csv) -> dict[str, dict[str, str]]:
-    """Explicit participants.csv, else a participants.csv inside any folder given."""
-    if participants_csv:
-        return {k: dict(v) for k, v in readers.read_participants(participants_csv).items()}
-    out: dict[str, dict[str, str]] = {}
-    for p in map(Path, paths):
-        sidecar = (p if p.is_dir() else p.parent) / "participants.csv"
-        if sidecar.exists():
-            for k, v in readers.read_participants(sidecar).items():
-                out.setdefault(k, {}).update(v)
-    return out

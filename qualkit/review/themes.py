@@ -7,7 +7,7 @@ from ..run import Run
 from ..store import Store
 from ..suggest.model import Suggestion
 from ..themes.model import Theme
-from ._common import ReviewError, check_coder, current_codebook, now
+from ._common import ReviewError, check_coder, now
 from .codebook_edits import add_code
 from .queue import PROMOTED_RUN
 

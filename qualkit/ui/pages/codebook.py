@@ -4,7 +4,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ...codebook.model import Code
-from ...errors import QualkitError
 from ...review import add_code, codebook_history, edit_code, merge_codes, rename_code, split_code
 from .. import views
 from ..state import Context, flash, guarded
