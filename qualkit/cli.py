@@ -283,6 +283,9 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
     click.echo("qualkit: ingest, segment, embed, suggest" + ("" if no_themes else ", themes") + " ...", err=True)
     report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
                           embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress)
+    c = report.counts
+    click.echo(f"ingest        added {c.get('added', 0)}, updated {c.get('updated', 0)}, unchanged "
+               f"{c.get('unchanged', 0)}; {c.get('embedded', 0)} new text(s) embedded")
     for line in project_status(project).lines():
         click.echo(line)
     click.echo("timings       " + ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()))
