@@ -87,7 +87,10 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
         coded = {(c.transcript_id, c.char_start, c.char_end) for c in project.store.codings()}
         covered |= {s.id for s in segments if (s.transcript_id, s.char_start, s.char_end) in coded}
         covered |= {x.segment_id for x in project.store.suggestions() if x.score >= SUGGEST_MIN_SCORE}
-    participants = project.store.participants()
+    # discover_themes wants attributes per transcript (for quote spread and per-group counts)
+    people = project.store.participants()
+    participants = {t.id: {**people.get(t.participant_id or t.id, {}), "participant_id": t.participant_id or t.id}
+                    for t in project.store.transcripts()}
     with _Timer(report, "themes"):
         result = discover_themes(segments, vectors, codebook=codebook, covered=frozenset(covered),
                                  participants=participants, seed=seed,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
@@ -25,7 +26,7 @@ DEFAULTS: dict[str, object] = {
     "max_outlier_share": 0.5,  # auto: fall back when more than this share of segments are outliers
     "fallback": "agglomerative",  # agglomerative | kmeans
     "k": None,  # fixed number of clusters for agglomerative/k-means (None: choose by silhouette)
-    "k_min": 2,
+    "k_min": None,  # None: sqrt(n/4) — silhouette alone tends to pick 2 broad clusters nobody can use as codes
     "k_max": 40,
     "n_neighbors": 15,
     "n_components": 5,
@@ -34,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "guidance": "zeroshot",  # guided mode: zeroshot | seeded | none
     "zeroshot_min_similarity": 0.3,  # MiniLM cosine similarities are low; BERTopic's 0.7 matches nothing
     "min_theme_size": 3,  # smaller clusters are outliers: a theme needs 3 quotes
+    "min_words": 6,  # shorter segments ("My pleasure.", "Sure.") are small talk, not theme material
     "keywords": 8,
 }
 
@@ -88,6 +90,13 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         rows = [i for i in rows if segments[i].id not in covered]
         notes.append(f"novelty mode: clustered {len(rows)} of {n_participant} participant segments not "
                      "covered by the codebook; each theme is a candidate new code")
+    short = [i for i in rows if len(segments[i].text.split()) < p["min_words"]]
+    if short:
+        rows = [i for i in rows if len(segments[i].text.split()) >= p["min_words"]]
+        notes.append(f"left out {len(short)} segment(s) under {p['min_words']} words (small talk such as "
+                     "'Sure.'); set min_words=0 to include them")
+    if p["k_min"] is None:
+        p["k_min"] = max(2, int(math.sqrt(len(rows) / 4)))
     if len(rows) < 3:
         raise QualkitError(f"only {len(rows)} participant segment(s) to cluster (mode={mode}): themes need at "
                            "least 3; code fewer segments or use mode='all'")
@@ -184,6 +193,7 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         notes.extend(_nearest_codes(themes, segs, x, codebook, embedding_model))
 
     assignments = {s.id: cluster_theme.get(int(c)) for s, c in zip(segs, lab.tolist())}
+    assignments.update({segments[i].id: None for i in short})
     n_out = sum(v is None for v in assignments.values())
     notes.append(f"{len(themes)} themes over {len(segs)} segments; {n_out} segments in no theme")
     run = Run(id=run_id, kind="themes", started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

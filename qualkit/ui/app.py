@@ -1,10 +1,12 @@
-"""The app shell: page config, project, coder name, and the page picker. Each page is a module in pages/."""
+"""The app shell: page config, project, coder name, and the page picker.
+
+Each page is a module in screens/ (not pages/: Streamlit would turn a pages/ folder into its own navigation)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from ..errors import QualkitError
-from .pages import codebook, compare, hand, project, read, review, themes
+from .screens import codebook, compare, hand, project, read, review, themes
 from .sample import sample_dir
 from .state import Context, open_project, open_sample_project, project_dir, show_flashes
 

@@ -141,7 +141,7 @@ def test_small_clusters_become_unthemed_and_are_noted(corpus):
     odd = dataclasses.replace(segments[0], id="odd", text="completely unrelated remark about lunch")
     far = np.zeros((1, emb.shape[1]), dtype=np.float32)
     far[0, 0] = -1.0
-    res = discover_themes(segments + [odd], np.vstack([emb, far]), params={**FAST, "k": 5})
+    res = discover_themes(segments + [odd], np.vstack([emb, far]), params={**FAST, "k": 5, "min_words": 0})
     assert res.assignments["odd"] is None
     assert any("1 cluster(s) smaller than 3 segments left unthemed" in n for n in res.notes)
     assert any("1 segments in no theme" in n for n in res.notes)
@@ -194,3 +194,11 @@ def test_embeddings_are_not_modified(corpus):
     discover_themes(segments, emb, params={"clustering": "kmeans"})
     assert np.array_equal(emb, before)
 
+
+
+def test_small_talk_is_left_out_and_said(corpus):
+    segments, emb, _ = corpus
+    thanks = dataclasses.replace(segments[0], id="thanks", text="My pleasure.")
+    res = discover_themes(segments + [thanks], np.vstack([emb, emb[:1]]), params={**FAST, "k": 4})
+    assert res.assignments["thanks"] is None
+    assert any("left out 1 segment(s) under 6 words" in n for n in res.notes)

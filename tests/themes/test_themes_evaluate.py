@@ -73,7 +73,7 @@ def test_stability_is_low_for_structureless_data():
                         role="participant", char_start=0, char_end=5, text=f"word{i} other", turn_index=i)
                 for i in range(60)]
     emb = rng.normal(size=(60, 16)).astype(np.float32)
-    score = theme_stability(segments, emb, seeds=(0, 1, 2, 3), params={"clustering": "kmeans", "k": 6})
+    score = theme_stability(segments, emb, seeds=(0, 1, 2, 3), params={"clustering": "kmeans", "k": 6, "min_words": 0})
     assert 0.0 <= score < 0.9
 
 

@@ -80,14 +80,15 @@ def _card(ctx: Context, s, name: str, codebook, index, verdicts) -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(f"{s.transcript_id} · {seg.speaker if seg else ''}")
+        speaker = seg.speaker if seg and seg.speaker != s.transcript_id else ""
+        st.subheader(f"{s.transcript_id} · {speaker}" if speaker else s.transcript_id)
         if seg and seg.question:
             st.markdown(f":gray[**Interviewer:** *{md_escape(seg.question)}*]")
         # Neighbouring segments are context only when they belong to the same turn (sentence/paragraph units).
         if before is not None and seg is not None and before.turn_index == seg.turn_index:
             st.markdown(f":gray[… {md_escape(before.text)}]")
         text = store.transcript(s.transcript_id).text[s.char_start:s.char_end] if seg is None else seg.text
-        st.markdown(f"> {md_escape(text)}")
+        st.markdown(md_escape(text))  # plain text at full contrast: the researcher reads this most
         if after is not None and seg is not None and after.turn_index == seg.turn_index:
             st.markdown(f":gray[{md_escape(after.text)} …]")
     with right:
