@@ -93,8 +93,9 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         labels = fit(k)
         info.update(k=k, k_chosen_by="fixed")
     else:
-        # a theme needs 3 segments, so more than n // 3 clusters can only produce unthemed fragments
-        hi = max(2, min(k_max, n // 3, n - 1))
+        # A theme needs 3-5 quotes from different people; silhouette on sentence embeddings keeps rising with k,
+        # so cap k at n // 8 (about eight segments a theme on average) or it picks fragments.
+        hi = max(2, min(k_max, max(4, n // 8), n // 3, n - 1))
         lo = max(2, min(k_min, hi))
         scores = {}
         best = None

@@ -125,7 +125,10 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         n_topics = len(set(lab.tolist()) - {-1})
         info["outlier_share"] = round(share, 4)
         method = "bertopic" + (f"+{info['guidance']}" if info["guidance"] != "none" else "")
-        too_many_outliers = share > p["max_outlier_share"] or n_topics < 2
+        sizes = np.bincount(lab[lab >= 0]) if n_topics else np.zeros(1)
+        dominant = float(sizes.max() / len(lab)) if n_topics else 0.0
+        # one catch-all topic over most segments is as useless to a researcher as everything in the outliers
+        too_many_outliers = share > p["max_outlier_share"] or n_topics < 2 or dominant > p["max_outlier_share"]
         if too_many_outliers and (zs or sd):
             # a fallback would silently drop the codebook guidance the researcher asked for
             notes.append(f"guided BERTopic left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
@@ -133,7 +136,7 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
                          "reduce_outliers=True or a smaller min_topic_size)")
         elif p["clustering"] == "auto" and too_many_outliers:
             reason = (f"BERTopic/HDBSCAN left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
-                      f"topic(s) (limit {p['max_outlier_share']:.0%})")
+                      f"topic(s), the largest holding {dominant:.0%} (limit {p['max_outlier_share']:.0%})")
             lab, fb = cluster.fit_fallback(x, algorithm=p["fallback"], seed=seed, k=p["k"], k_min=p["k_min"],
                                            k_max=p["k_max"])
             fb.update(fallback_reason=reason, bertopic=info)

@@ -25,6 +25,20 @@ def fake_bertopic(outlier_share):
     return fit, calls
 
 
+def test_auto_falls_back_when_one_topic_swallows_most_segments(monkeypatch):
+    segments, emb, _ = make_corpus()
+
+    def fit(texts, embeddings, **kwargs):
+        lab = np.zeros(len(texts), dtype=int)
+        lab[:5] = 1  # two topics, no outliers, but one catch-all topic
+        return lab, {"algorithm": "bertopic", "guidance": "none"}
+
+    monkeypatch.setattr(cluster, "fit_bertopic", fit)
+    res = discover_themes(segments, emb, seed=0)
+    assert res.method == "agglomerative"
+    assert "the largest holding 90%" in res.run.params["clustering_info"]["fallback_reason"]
+
+
 def test_auto_falls_back_when_hdbscan_leaves_most_segments_as_outliers(monkeypatch):
     segments, emb, truth = make_corpus()
     fit, calls = fake_bertopic(0.75)
@@ -33,8 +47,8 @@ def test_auto_falls_back_when_hdbscan_leaves_most_segments_as_outliers(monkeypat
     assert calls and calls[0]["seed"] == 4
     assert res.method == "agglomerative"
     info = res.run.params["clustering_info"]
-    assert info["fallback_reason"] == ("BERTopic/HDBSCAN left 75% of 48 segments as outliers with 2 topic(s) "
-                                       "(limit 50%)")
+    assert info["fallback_reason"] == ("BERTopic/HDBSCAN left 75% of 48 segments as outliers with 2 topic(s), "
+                                       "the largest holding 12% (limit 50%)")
     assert info["bertopic"]["outlier_share"] == 0.75
     assert info["k"] == 4 and info["k_chosen_by"] == "silhouette"
     assert any(n.startswith("fell back to agglomerative clustering: BERTopic/HDBSCAN left 75%") for n in res.notes)
