@@ -228,9 +228,10 @@ class Store:
     # -- runs, suggestions, themes ------------------------------------------------------------------------------
     def put_run(self, run: Run, suggestions: Sequence[Suggestion] = (), themes: Sequence[Theme] = ()) -> None:
         with self.transaction() as conn:
-            conn.execute(T.runs.delete().where(T.runs.c.id == run.id))
+            # A deterministic run (same inputs and seed) is replaced whole; children first for the foreign keys.
             conn.execute(T.suggestions.delete().where(T.suggestions.c.run_id == run.id))
             conn.execute(T.themes.delete().where(T.themes.c.run_id == run.id))
+            conn.execute(T.runs.delete().where(T.runs.c.id == run.id))
             conn.execute(T.runs.insert().values(
                 id=run.id, kind=run.kind, started_at=run.started_at, finished_at=run.finished_at, model=run.model,
                 model_version=run.model_version, codebook_hash=run.codebook_hash, seed=run.seed,

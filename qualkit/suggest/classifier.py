@@ -18,10 +18,11 @@ class CodeModel:
     estimator: object = None  # the fitted sklearn model, reused as a warm start when the code is retrained
 
 
-def _fit(F, y, C: float, seed: int):
+def _fit(F, y, C: float, seed: int, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=C, max_iter=500, random_state=seed, solver="lbfgs").fit(F, y)
+    return LogisticRegression(C=C, max_iter=500, random_state=seed, solver="lbfgs",
+                              class_weight=class_weight).fit(F, y)
 
 
 def _folds(groups: np.ndarray, y: np.ndarray, seed: int, k: int = 3) -> list[np.ndarray]:
@@ -42,7 +43,8 @@ def _folds(groups: np.ndarray, y: np.ndarray, seed: int, k: int = 3) -> list[np.
 _GRID = np.round(np.arange(0.05, 0.91, 0.025), 3)
 
 
-def tune_threshold(F, y: np.ndarray, groups: np.ndarray, C: float, seed: int) -> tuple[float, float | None]:
+def tune_threshold(F, y: np.ndarray, groups: np.ndarray, C: float, seed: int,
+                   class_weight=None) -> tuple[float, float | None]:
     """The probability threshold that maximises Cohen's kappa on out-of-fold predictions (0.5 if too few data)."""
     if y.sum() < 3:
         return 0.5, None
@@ -52,7 +54,7 @@ def tune_threshold(F, y: np.ndarray, groups: np.ndarray, C: float, seed: int) ->
     covered = np.zeros(len(y), dtype=bool)
     p = np.zeros(len(y))
     for m in masks:
-        p[m] = _fit(F[~m], y[~m], C, seed).predict_proba(F[m])[:, 1]
+        p[m] = _fit(F[~m], y[~m], C, seed, class_weight).predict_proba(F[m])[:, 1]
         covered |= m
     yy, pp = y[covered], p[covered]
     best_t, best_k = 0.5, -1.0
@@ -73,18 +75,27 @@ def _kappa(y: np.ndarray, pred: np.ndarray) -> float:
 
 
 def train_code(F, y: np.ndarray, groups: np.ndarray, *, C: float, seed: int, tune: bool,
-               warm: CodeModel | None = None) -> CodeModel:
+               warm: CodeModel | None = None, class_weight=None, warm_max_iter: int = 30) -> CodeModel:
     """Fit one code's classifier on feature rows F (dense or sparse) and 0/1 labels y.
 
-    With `warm` (the code's previous model), optimisation starts from its weights: after one more decision
-    the optimum has barely moved, so this converges in a few iterations (the interactive path)."""
+    With `warm` (the code's previous model), optimisation starts from its weights and stops after at most
+    `warm_max_iter` steps: after one more decision the optimum has barely moved, so a few steps get close to it
+    (the interactive path; a full fit follows when all suggestions are refreshed). The previous model is
+    copied, never changed. Deterministic: the same inputs give the same weights."""
+    import copy
+    import warnings
+
     est = getattr(warm, "estimator", None)
     if est is not None and est.coef_.shape[1] == F.shape[1]:
-        est.set_params(warm_start=True)
-        model = est.fit(F, y)
+        est = copy.deepcopy(est)
+        est.set_params(warm_start=True, max_iter=int(warm_max_iter))
+        with warnings.catch_warnings():  # stopping early is the point here
+            warnings.simplefilter("ignore")
+            model = est.fit(F, y)
+        model.set_params(warm_start=False, max_iter=500)
     else:
-        model = _fit(F, y, C, seed)
-    threshold, cv_kappa = tune_threshold(F, y, groups, C, seed) if tune else (0.5, None)
+        model = _fit(F, y, C, seed, class_weight)
+    threshold, cv_kappa = tune_threshold(F, y, groups, C, seed, class_weight) if tune else (0.5, None)
     return CodeModel(coef=model.coef_[0].astype(np.float64), intercept=float(model.intercept_[0]),
                      threshold=threshold, n_positive=int(y.sum()), n_negative=int(len(y) - y.sum()),
                      cv_kappa=cv_kappa, estimator=model)

@@ -4,9 +4,11 @@ The score of (segment, code) is a probability. Zero-shot, its logit is
     zs_slope * (z - zs_threshold_z) + keyword_weight * matched keywords - counterexample penalty,
 where z standardises the segment's similarity to the code's definition/inclusion/examples over the batch of
 segments (per code) plus half of its standardisation across codes (per segment): raw MiniLM cosines differ
-between codes far more than between segments. Once a code has enough decided segments, a logistic regression
-on [segment embedding, question embedding, hashed stem n-grams, zero-shot logit] replaces it, and its logit
-decomposes exactly into those feature groups (the explanation's components).
+between codes far more than between segments. The segment's vector is mixed with its question's and with the
+mean vectors of its neighbouring segments (context.py), because coders read a passage in its place. Once a code
+has enough decided segments, a class-balanced logistic regression on [segment embedding, question embedding,
+previous/next neighbour means, hashed stem n-grams, zero-shot logit] replaces it, and its logit decomposes
+exactly into those feature groups (the explanation's components).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ..ids import stable_id, text_hash
 from ..run import Run
 from ..segment.model import Segment
 from .classifier import CodeModel, train_code
+from .context import neighbour_means
 from .lexical import hashed_ngrams, matched_keywords, stems
 from .labels import SegmentIndex, decision_labels, state_hash
 from .model import Suggestion
@@ -77,6 +80,13 @@ class Engine:
         self.Q = np.zeros_like(self.X)
         if p["context"] and has_q.any():
             self.Q[has_q] = embed_texts([q for q in questions if q.strip()], embedder, cache)
+        if p["neighbours"]:
+            self.prev, self.next = neighbour_means(self.segments, self.X, int(p["neighbours"]))
+        if p["zs_neighbours"]:
+            zp, zn = neighbour_means(self.segments, self.X, int(p["zs_neighbours"]))
+            self.zs_context = float(p["zs_neighbour_weight"]) * (zp + zn)
+        else:
+            self.zs_context = 0.0
         self.protos = [pr for c in self.codes for pr in prototypes(c)]
         self.P = embed_texts([pr.text for pr in self.protos], embedder, cache)
         self.stems = [stems(s.text) for s in self.segments]
@@ -89,7 +99,7 @@ class Engine:
     def _zero_shot(self) -> _ZeroShot:
         p = self.params
         n, k = len(self.segments), len(self.codes)
-        V = self.X + (p["question_weight"] * self.Q if p["context"] else 0.0)
+        V = self.X + (p["question_weight"] * self.Q if p["context"] else 0.0) + self.zs_context
         V = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-9)
         S = V @ self.P.T
         raw = np.zeros((n, k))
@@ -139,6 +149,8 @@ class Engine:
         groups = [("embedding", self.X.shape[1])]
         if p["context"]:
             groups.append(("question", self.Q.shape[1]))
+        if p["neighbours"]:
+            groups.append(("neighbours", 2 * self.X.shape[1]))
         if p["lexical"]:
             groups.append(("lexical", p["lexical_features"]))
         return groups
@@ -151,6 +163,8 @@ class Engine:
             blocks = [sparse.csr_matrix(self.X)]
             if self.params["context"]:
                 blocks.append(sparse.csr_matrix(self.Q))
+            if self.params["neighbours"]:
+                blocks += [sparse.csr_matrix(self.prev), sparse.csr_matrix(self.next)]
             if self.params["lexical"]:
                 blocks.append(hashed_ngrams([s.text for s in self.segments], self.params["lexical_features"]))
             self._features = sparse.hstack(blocks, format="csr", dtype=np.float64)
@@ -188,7 +202,8 @@ class Engine:
         previous = self.models.get(code)
         tune = p["tune_thresholds"] and (retune or previous is None)
         model = train_code(F, y, groups, C=float(p["C"]), seed=self.seed, tune=tune,
-                           warm=None if retune else previous)
+                           warm=None if retune else previous, class_weight=p["class_weight"],
+                           warm_max_iter=int(p["update_max_iter"]))
         if not tune and previous is not None:
             model = replace(model, threshold=previous.threshold, cv_kappa=previous.cv_kappa)
         self.models[code] = model

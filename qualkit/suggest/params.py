@@ -8,6 +8,9 @@ DEFAULTS: dict[str, object] = {
     "roles": ("participant",),  # which segments get suggestions (interviewer turns are context, not data)
     "context": True,          # use the interviewer's question (zero-shot: mixed in; learned: its own features)
     "question_weight": 0.5,   # weight of the question vector mixed into the segment vector for zero-shot scoring
+    "neighbours": 1,          # classifier features: mean vectors of this many segments before and after (0: off)
+    "zs_neighbours": 3,       # zero-shot: mean of this many segments before and after is mixed in (0: off)
+    "zs_neighbour_weight": 1.0,  # weight of each of those two means in the zero-shot vector
     "keywords": True,         # codebook keywords (stemmed) raise the zero-shot score
     "keyword_weight": 1.0,    # logit added per matched keyword (at most two count)
     "counterexamples": True,  # counterexamples / exclusion criteria closer than the positives push the score down
@@ -22,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "lexical_features": 4096,
     "zero_shot_prior": True,  # the zero-shot logit is one classifier feature
     "C": 4.0,                 # inverse regularisation of the logistic regressions
+    "class_weight": "balanced",  # "balanced": positives and negatives weigh equally (codes are rare); None: raw
+    "update_max_iter": 30,    # Learner.update: optimiser steps from the previous weights (suggestions() refits fully)
     "tune_thresholds": True,  # per-code threshold maximising kappa in cross-validation over decided transcripts
 }
 
@@ -34,6 +39,11 @@ def resolve_params(params: dict | None) -> dict:
         raise QualkitError(f"unknown suggestion parameter(s) {', '.join(unknown)}; valid: {', '.join(DEFAULTS)}")
     out = {**DEFAULTS, **params}
     out["roles"] = tuple(out["roles"])
+    if out["class_weight"] not in ("balanced", None):
+        raise QualkitError(f"class_weight must be 'balanced' or None, got {out['class_weight']!r}")
+    for name in ("neighbours", "zs_neighbours"):
+        if int(out[name]) < 0:
+            raise QualkitError(f"{name} must be 0 or more segments, got {out[name]}")
     if not 0 <= float(out["floor"]) <= 1:
         raise QualkitError(f"floor must be between 0 and 1, got {out['floor']}")
     return out

@@ -1,22 +1,7 @@
 import pytest
-import sqlalchemy as sa
+from project_data import P01, P02
 
 from qualkit.project import Project
-from qualkit.store import schema
-
-P01 = """Interviewer: Could you tell me about your role?
-
-P01: I'm a family physician. I read every draft before it goes out, always.
-
-Interviewer: And the patients?
-
-P01: Some of them think I typed it myself, which worries me a little.
-"""
-
-P02 = """Interviewer: What do you optimise for?
-
-P02: Throughput, honestly. How many patients we can move through the clinic.
-"""
 
 
 @pytest.fixture
@@ -35,9 +20,3 @@ def project(tmp_path):
     p = Project.init(tmp_path / "proj")
     yield p
     p.close()
-
-
-def dump(project):
-    """Every row of every table: to assert that a failed command left the store exactly as it was."""
-    with project.store.engine.connect() as conn:
-        return {t.name: sorted(map(repr, conn.execute(sa.select(t)).all())) for t in schema.metadata.sorted_tables}

@@ -1,5 +1,5 @@
 import pytest
-from conftest import dump
+from project_data import dump
 
 from qualkit.errors import InputError
 from qualkit.project import import_codings, ingest

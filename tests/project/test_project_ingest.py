@@ -1,5 +1,5 @@
 import pytest
-from conftest import P01, dump
+from project_data import P01, dump
 
 from qualkit.coding import Decision
 from qualkit.errors import InputError, ProjectError, ReingestError

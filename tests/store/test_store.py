@@ -92,6 +92,15 @@ def test_runs_and_suggestions(store):
     assert got[0].score == pytest.approx(0.8) and got[0].explanation == {"components": {"cos": 0.5}}
 
 
+def test_rerunning_a_deterministic_run_replaces_it(store):
+    from qualkit.themes.model import Theme
+    run = Run(id="t1", kind="themes", started_at="2026-01-01", seed=0)
+    store.put_run(run, themes=[Theme("a", "t1", "A", ("x",), ("s1", "s2", "s3"), ("s1",))])
+    store.put_run(run, themes=[Theme("b", "t1", "B", ("y",), ("s4", "s5", "s6"), ("s4",))])
+    assert [t.label for t in store.themes()] == ["B"]
+    assert len(store.runs("themes")) == 1
+
+
 def test_embedding_cache(store):
     v = np.arange(4, dtype=np.float32)
     store.put_many("m", {"h1": v})

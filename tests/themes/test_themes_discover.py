@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import PARTICIPANTS, make_corpus
+from themes_corpus import PARTICIPANTS, make_corpus
 
 from qualkit.errors import QualkitError
 from qualkit.ids import stable_id
@@ -64,7 +64,7 @@ def test_run_id_changes_with_seed_and_params(corpus):
 def test_keywords_and_label_come_from_the_cluster_vocabulary(corpus):
     segments, emb, truth = corpus
     res = discover_themes(segments, emb, params=FAST)
-    from conftest import TOPICS
+    from themes_corpus import TOPICS
     for t in res.themes:
         topic = truth[t.segment_ids[0]]
         vocab = set(TOPICS[topic].split())

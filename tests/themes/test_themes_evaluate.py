@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_corpus
+from themes_corpus import make_corpus
 
 from qualkit.errors import QualkitError
 from qualkit.ids import stable_id

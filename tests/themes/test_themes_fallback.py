@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_corpus
+from themes_corpus import make_corpus
 
 import qualkit.themes.cluster as cluster
 from qualkit.themes import discover_themes

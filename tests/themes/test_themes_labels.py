@@ -1,7 +1,7 @@
 """Keywords (c-TF-IDF, KeyBERT-style re-ranking) and labels."""
 from __future__ import annotations
 
-from conftest import PARTICIPANTS, make_corpus
+from themes_corpus import PARTICIPANTS, make_corpus
 from fakes import FakeEmbedder
 
 from qualkit.themes import discover_themes

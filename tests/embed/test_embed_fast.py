@@ -1,0 +1,109 @@
+"""The "minilm-fast" encoder: offline, 384-d unit rows, close to the reference; and the benchmark smoke run."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qualkit.errors import QualkitError
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_transcripts"
+
+
+def _texts(n: int = 50) -> list[str]:
+    """Real participant turns from the sample study, short and long, plus a few one-liners int8 handles worst."""
+    from qualkit.ingest import iter_files, read_file
+    from qualkit.segment import segment_transcript
+
+    texts = ["Thank you!", "No, that's all.", ":)"]
+    for f in iter_files([str(SAMPLE)]):
+        for t in read_file(f):
+            texts += [s.text for s in segment_transcript(t, "turn") if s.role == "participant"]
+    return list(dict.fromkeys(texts))[:n]
+
+
+@pytest.fixture(scope="module")
+def fast():
+    from qualkit.embed.fast import minilm_fast
+    # The default cache (~/.cache/qualkit) is reused when present so the test does not pay the export each run.
+    return minilm_fast()
+
+
+def test_fast_encoder_is_registered_by_name():
+    from qualkit.embed import available_embedders, get_embedder, register_embedder
+    from qualkit.embed.fast import FAST_ID, FastMiniLMEmbedder, minilm_fast
+
+    if "minilm-fast" not in available_embedders():  # until the lead adds the line to qualkit/embed/__init__.py
+        register_embedder("minilm-fast", minilm_fast)
+    e = get_embedder("minilm-fast")
+    assert isinstance(e, FastMiniLMEmbedder)
+    assert e.model_id == FAST_ID and e.dim == 384
+    assert e.model_id != get_embedder("minilm").model_id  # the caches of the two must never mix
+    assert "minilm" in available_embedders()
+
+
+def test_missing_model_folder_names_the_problem(tmp_path):
+    from qualkit.embed.fast import FastMiniLMEmbedder
+
+    with pytest.raises(QualkitError, match=r"no model at .*tokenizer\.json"):
+        FastMiniLMEmbedder(tmp_path)
+
+
+def test_empty_input_gives_empty_array_without_loading(tmp_path):
+    from qualkit.embed.fast import minilm_fast
+
+    e = minilm_fast(cache_dir=tmp_path)
+    out = e.encode([])
+    assert out.shape == (0, 384) and out.dtype == np.float32
+    assert not any(tmp_path.iterdir())  # nothing exported for nothing
+
+
+@pytest.mark.slow
+def test_fast_encoder_offline_unit_vectors_close_to_reference(fast, monkeypatch):
+    import socket
+
+    from qualkit.embed import minilm
+
+    def no_network(*a, **k):
+        raise AssertionError("the fast encoder tried to use the network")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    texts = _texts()
+    assert len(texts) >= 40
+    vecs = fast.encode(texts)
+    assert vecs.shape == (len(texts), 384) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    ref = minilm().encode(texts)
+    cos = (vecs * ref).sum(axis=1)
+    worst = int(cos.argmin())
+    assert cos.min() >= 0.99, f"cosine {cos.min():.4f} to the reference for {texts[worst][:80]!r}"
+    # Input order is kept even though batches are length-sorted, and a text's vector does not depend on its batch.
+    again = fast.encode(list(reversed(texts[:10])))
+    np.testing.assert_allclose(again[::-1], vecs[:10], atol=1e-4)
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+@pytest.mark.slow
+def test_run_all_quick_smoke(tmp_path):
+    out = tmp_path / "run_all.json"
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick", "--quick-fraction",
+                        "0.004", "--repeats", "1", "--plain-sample", "64", "--json", str(out)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-4000:]
+    data = json.loads(out.read_text())
+    names = [c["corpus"] for c in data["corpora"]]
+    assert names == ["sample", "anthropic-0.4%"]
+    for c in data["corpora"]:
+        assert c["cold"]["counts"]["segments"] > 0
+        assert c["overhead_ratio"] > 0 and c["warm_ratio"] > 0
+        assert c["plain"]["segments_per_s"] > 0
+        assert c["cold"]["seconds"]["embed"] > 0
+        assert c["warm"]["counts"]["embedded"] == 0  # nothing changed: nothing re-encoded
+    assert data["summary"]["startup_s"] > 0
+    assert "scaling" not in data["summary"]  # one Anthropic fraction only
+    assert "overhead ratio sample:" in p.stdout and "start-up `qualkit --help`" in p.stdout
