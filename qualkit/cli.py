@@ -404,7 +404,16 @@ def deidentify(paths, out, mapping, names, participants, salt, suggest_names):
 
 
 def main():
-    cli(prog_name="qualkit")
+    try:
+        cli(prog_name="qualkit")
+    except Exception as e:  # a bug, not bad input: still one line for the user, the details on request
+        if os.environ.get("QUALKIT_DEBUG"):
+            raise
+        # Only the exception type and its first line: messages of lower layers may quote transcript text.
+        first = str(e).splitlines()[0][:200] if str(e) else ""
+        click.echo(f"Error: internal error ({e.__class__.__name__}: {first}); nothing more was written. "
+                   "Run again with QUALKIT_DEBUG=1 for details and report it.", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

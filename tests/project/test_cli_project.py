@@ -57,3 +57,24 @@ def test_codebook_check_reports_problems(tmp_path):
     bad.write_text("name: x\ncodes: [\n", encoding="utf-8")
     r = qk("codebook", "check", bad)
     assert r.exit_code == 1 and str(bad) in r.output
+
+
+def test_an_unexpected_error_is_one_line_too(tmp_path, monkeypatch, capsys):
+    import qualkit.project.status as status_module
+    from qualkit.cli import main
+
+    qk("init", tmp_path / "p")
+
+    def boom(project):
+        raise RuntimeError("something broke\nsecond line")
+
+    monkeypatch.setattr(status_module, "project_status", boom)
+    monkeypatch.setattr("qualkit.project.project_status", boom)
+    monkeypatch.setattr("sys.argv", ["qualkit", "status", "--project", str(tmp_path / "p")])
+    import pytest
+    with pytest.raises(SystemExit) as e:
+        main()
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: internal error (RuntimeError: something broke); nothing more was written.")
+    assert "second line" not in err and "Traceback" not in err
