@@ -186,3 +186,15 @@ def test_frame_has_pooled_row():
     assert list(df["code"])[-1] == "(pooled)"
     assert {"n_alice", "n_bob", "gwet_ac1", "cohen_kappa"} <= set(df.columns)
     assert np.isclose(df.iloc[-1]["percent_agreement"], 0.875)
+
+
+def test_gwet_ac1_two_raters_by_hand_from_gwet_2008_definitions():
+    """Two raters, two categories (Gwet 2008, BJMSP 61:29-48, eqs. for AC1): 40 yes/yes, 5 yes/no, 10 no/yes,
+    45 no/no. pa = 0.85; pi_yes = (0.45 + 0.50) / 2 = 0.475; pe = 2 * 0.475 * 0.525 = 0.49875;
+    AC1 = (0.85 - 0.49875) / (1 - 0.49875) = 0.700748..."""
+    import numpy as np
+
+    from qualkit.analysis import gwet_ac1
+    a = [1] * 40 + [1] * 5 + [0] * 10 + [0] * 45
+    b = [1] * 40 + [0] * 5 + [1] * 10 + [0] * 45
+    assert gwet_ac1(np.array([a, b], dtype=float)) == pytest.approx(0.35125 / 0.50125, abs=1e-9)
