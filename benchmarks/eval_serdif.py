@@ -1,7 +1,8 @@
 """Deductive coding accuracy on SERDIF (17 think-aloud sessions, 22 codes, one human coder): the tool as a
 second coder, zero-shot and with a quarter of transcripts decided, plus ablations of each idea.
 
-    python benchmarks/eval_serdif.py                  # default settings, paragraph and turn units
+    python benchmarks/eval_serdif.py                  # default settings, paragraph and sentence units
+    python benchmarks/eval_baselines.py               # reference baselines: cosine and LR, passages vs segments
     python benchmarks/eval_serdif.py --ablations      # also each idea switched off (slow: one run per ablation)
     python benchmarks/eval_serdif.py --json out.json  # the default report as JSON too
 """
@@ -23,6 +24,11 @@ from qualkit.interchange.taguette import read_taguette  # noqa: E402
 DB = ROOT.parent / "shared" / "benchmarks" / "serdif-usability" / "SERDIF_P2_ThematicAnalysis.sqlite3"
 
 ABLATIONS = {
+    "first author's settings (no neighbours, unweighted LR)": {"neighbours": 0, "zs_neighbours": 0,
+                                                               "class_weight": None},
+    "no neighbour features in classifier": {"neighbours": 0},
+    "no neighbours in zero-shot": {"zs_neighbours": 0},
+    "unweighted LR (class_weight None)": {"class_weight": None},
     "no question context": {"context": False},
     "no lexical features": {"lexical": False},
     "no zero-shot prior in classifier": {"zero_shot_prior": False},
@@ -34,7 +40,7 @@ ABLATIONS = {
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ablations", action="store_true")
-    ap.add_argument("--units", default="paragraph,turn")
+    ap.add_argument("--units", default="paragraph,sentence")
     ap.add_argument("--fractions", default="0,0.25,0.5")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--json", default=None)

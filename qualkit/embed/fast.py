@@ -313,9 +313,13 @@ class FastMiniLMEmbedder:
         encodings = self._tok.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(lengths, kind="stable")
+        # Short texts go through fp32 in batches of their own: a short text batched with longer ones would
+        # otherwise take the int8 path, which is exactly what hurts it most.
+        short = order[lengths[order] <= self.fp32_max_tokens]
+        long = order[lengths[order] > self.fp32_max_tokens]
+        batches = [part[i:i + self.batch_size] for part in (short, long) for i in range(0, len(part), self.batch_size)]
         out = np.empty((len(texts), DIM), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
+        for rows in batches:
             width = int(lengths[rows].max())
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -323,7 +327,6 @@ class FastMiniLMEmbedder:
                 n = lengths[r]
                 ids[i, :n] = encodings[r].ids
                 mask[i, :n] = 1
-            # Sorted batches put all short texts together, so a batch is all-fp32 or (almost) all-int8.
             session = sessions["fp32" if width <= self.fp32_max_tokens else "int8"]
             out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask,
                                            "token_type_ids": np.zeros_like(ids)})[0]

@@ -3,6 +3,6 @@ from __future__ import annotations
 
 from .metrics import agreement
 from .report import CodeResult, EvalReport
-from .runner import evaluate, human_labels, simulated_decisions
+from .runner import evaluate, human_labels, simulated_decisions, unmatched_codings
 
-__all__ = ["evaluate", "EvalReport", "CodeResult", "agreement", "human_labels", "simulated_decisions"]
+__all__ = ["evaluate", "EvalReport", "CodeResult", "agreement", "human_labels", "simulated_decisions", "unmatched_codings"]

@@ -43,6 +43,18 @@ def human_labels(snapshot: Snapshot, segments: Sequence[Segment], codes: Sequenc
     return Y
 
 
+def unmatched_codings(snapshot: Snapshot, segments: Sequence[Segment], codes: Sequence[str], coder: str) -> tuple[int, int]:
+    """(codings of `coder` on `codes` that cover at least half of no segment, all such codings).
+
+    Short human spans inside long segments (a quoted sentence in a long turn) match no segment: at that unit the
+    human's coding is invisible to the evaluation, so the caller should choose a finer unit."""
+    index = SegmentIndex(segments)
+    wanted = set(codes)
+    mine = [c for c in snapshot.codings if c.coder == coder and c.code in wanted]
+    missed = sum(1 for c in mine if not index.match(c.transcript_id, c.char_start, c.char_end, None))
+    return missed, len(mine)
+
+
 def simulated_decisions(segments: Sequence[Segment], codes: Sequence[str], Y: np.ndarray, rows, coder: str
                         ) -> list[Decision]:
     """What the human coder would have decided had they reviewed these segments: apply or reject every code."""
@@ -83,6 +95,12 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
     if not segments:
         raise QualkitError(f"snapshot {snapshot.name!r} has no segments with role {' or '.join(p['roles'])}")
     Y = human_labels(snapshot, segments, codes, human_coder)
+    unit_name = segments[0].unit
+    missed, n_codings = unmatched_codings(snapshot, segments, codes, human_coder)
+    if not Y.any():
+        raise QualkitError(f"none of {human_coder!r}'s {n_codings} codings covers at least half of any {unit_name} "
+                           f"segment, so there is nothing to compare with: evaluate with a finer unit "
+                           f"(--unit sentence or --unit paragraph)")
     transcripts = sorted({s.transcript_id for s in segments})
     tid = np.array([s.transcript_id for s in segments])
     cache = cache if cache is not None else MemoryCache()
@@ -128,7 +146,12 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
                       "kappa_sd_over_seeds": float(np.std([np.mean([per[f][k][c]["kappa"] for c in codes])
                                                            for k in range(len(seeds))]))}
     notes = [f"{len(transcripts)} transcripts; fraction f trains on round(f*n) of them, evaluates on the rest",
-             "zero-shot standardises similarities over all segments (train and held-out): transductive"]
+             "zero-shot standardises similarities over all segments (train and held-out): transductive",
+             f"unit {unit_name}: a segment carries a human code when one of {human_coder!r}'s codings covers at "
+             f"least half of it; {missed} of {n_codings} codings cover no segment"]
+    if n_codings and missed > 0.25 * n_codings:
+        notes.append(f"warning: {missed / n_codings:.0%} of the human codings are invisible at unit {unit_name} "
+                     "(spans shorter than half a segment): evaluate with a finer unit (sentence or paragraph)")
     return EvalReport(snapshot=snapshot.name, human_coder=human_coder, model=model,
                       codebook_hash=snapshot.codebook.hash, fractions=tuple(fractions), seeds=tuple(seeds),
                       params={k: (list(v) if isinstance(v, tuple) else v) for k, v in p.items()},

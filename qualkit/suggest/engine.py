@@ -155,31 +155,48 @@ class Engine:
             groups.append(("lexical", p["lexical_features"]))
         return groups
 
-    def features(self):
-        """Sparse (n, d) matrix of the shared features (the zero-shot logit column is added per code)."""
+    def _blocks(self) -> list:
+        """The shared feature blocks, in feature_groups() order: dense arrays, and the lexical one sparse."""
         if self._features is None:
-            from scipy import sparse
-
-            blocks = [sparse.csr_matrix(self.X)]
+            blocks = [self.X.astype(np.float64)]
             if self.params["context"]:
-                blocks.append(sparse.csr_matrix(self.Q))
+                blocks.append(self.Q.astype(np.float64))
             if self.params["neighbours"]:
-                blocks += [sparse.csr_matrix(self.prev), sparse.csr_matrix(self.next)]
+                blocks.append(np.hstack([self.prev, self.next]))
             if self.params["lexical"]:
                 blocks.append(hashed_ngrams([s.text for s in self.segments], self.params["lexical_features"]))
-            self._features = sparse.hstack(blocks, format="csr", dtype=np.float64)
+            self._features = blocks
         return self._features
 
-    def _code_features(self, j: int, rows=None):
+    def features(self):
+        """(n, d) matrix of the shared features (the zero-shot logit column is added per code): dense, or sparse
+        CSR when the lexical block is on."""
+        return self._stack(self._blocks())
+
+    @staticmethod
+    def _stack(blocks):
         from scipy import sparse
 
-        F = self.features()
-        if rows is not None:
-            F = F[rows]
-        if not self.params["zero_shot_prior"]:
-            return F
-        zs = self.zs.logit[:, j] if rows is None else self.zs.logit[rows, j]
-        return sparse.hstack([F, sparse.csr_matrix(zs.reshape(-1, 1) / 4.0)], format="csr")
+        if any(sparse.issparse(b) for b in blocks):
+            return sparse.hstack([sparse.csr_matrix(b) for b in blocks], format="csr", dtype=np.float64)
+        return np.hstack(blocks)
+
+    def _code_features(self, j: int, rows=None):
+        """Feature rows for code j (all segments, or `rows`); dense slices are cheap, so nothing big is copied
+        for the whole batch when only the decided rows are needed (the interactive path)."""
+        from scipy import sparse
+
+        blocks = self._blocks()
+        if any(sparse.issparse(b) for b in blocks):
+            # converting the dense blocks to CSR is the slow part: do it once, then slice rows of the result
+            if getattr(self, "_csr", None) is None:
+                self._csr = self._stack(blocks)
+            blocks = [self._csr]
+        blocks = [b if rows is None else b[rows] for b in blocks]
+        if self.params["zero_shot_prior"]:
+            zs = self.zs.logit[:, j] if rows is None else self.zs.logit[rows, j]
+            blocks.append((zs / 4.0).reshape(-1, 1))
+        return self._stack(blocks)
 
     def set_labels(self, labels: dict[str, dict[int, int]]) -> None:
         self.labels = {c: dict(labels.get(c, {})) for c in self.code_names}
@@ -187,8 +204,8 @@ class Engine:
     def train(self, code: str, retune: bool = True) -> CodeModel | None:
         """(Re)train one code from its current labels; None (zero-shot) until it has enough of each label.
 
-        retune=False keeps the code's previous threshold (if it had one) instead of cross-validating again:
-        the interactive path, where one fit must take well under a second."""
+        retune=False keeps the code's previous threshold (0.5 if it had none) instead of cross-validating, and
+        warm-starts from the previous weights: the interactive path, where one fit must take well under a second."""
         p = self.params
         lab = self.labels[code]
         npos = sum(lab.values())
@@ -200,7 +217,9 @@ class Engine:
         groups = np.array([self.segments[i].transcript_id for i in rows])
         F = self._code_features(self.code_names.index(code), rows)
         previous = self.models.get(code)
-        tune = p["tune_thresholds"] and (retune or previous is None)
+        # the interactive path never cross-validates (a code's first model starts at 0.5, a fair threshold for a
+        # class-balanced fit); suggestions() re-tunes every code it retrains
+        tune = p["tune_thresholds"] and retune
         model = train_code(F, y, groups, C=float(p["C"]), seed=self.seed, tune=tune,
                            warm=None if retune else previous, class_weight=p["class_weight"],
                            warm_max_iter=int(p["update_max_iter"]))
@@ -218,13 +237,13 @@ class Engine:
             comps = {"similarity": self.zs.similarity[:, j], "keywords": self.zs.keywords[:, j],
                      "counterexamples": self.zs.negative[:, j]}
             return _sigmoid(self.zs.logit[:, j]), comps, 0.5, "zero-shot"
-        F = self._code_features(j)
         comps, start = {}, 0
-        for name, width in self.feature_groups():
-            comps[name] = np.asarray(F[:, start:start + width] @ model.coef[start:start + width]).ravel()
+        # block by block: no (n, d) matrix is built just to score
+        for (name, width), block in zip(self.feature_groups(), self._blocks()):
+            comps[name] = np.asarray(block @ model.coef[start:start + width]).ravel()
             start += width
         if self.params["zero_shot_prior"]:
-            comps["zero_shot"] = np.asarray(F[:, start:] @ model.coef[start:]).ravel()
+            comps["zero_shot"] = self.zs.logit[:, j] / 4.0 * model.coef[start]
         comps["intercept"] = np.full(len(self.segments), model.intercept)
         logit = sum(comps.values())
         return _sigmoid(logit), comps, model.threshold, "learned"
@@ -234,6 +253,7 @@ class Engine:
         out = []
         model_id = self.embedder.model_id
         params_hash = text_hash(json.dumps(self.params, sort_keys=True, default=str))[:16]
+        codebook_hash = self.codebook.hash  # once: hashing the codebook per suggestion dominated Learner.update
         for code in (codes or self.code_names):
             j = self.code_names.index(code)
             prob, comps, threshold, mode = self.score(code)
@@ -254,7 +274,7 @@ class Engine:
                         nearest, kind = self.segments[di].text, "decided"
                 score = float(round(prob[i], 6))
                 out.append(Suggestion(
-                    id=stable_id("suggestion", seg.id, code, model_id, self.codebook.hash, dstate, params_hash),
+                    id=stable_id("suggestion", seg.id, code, model_id, codebook_hash, dstate, params_hash),
                     run_id=run_id, segment_id=seg.id, transcript_id=seg.transcript_id, char_start=seg.char_start,
                     char_end=seg.char_end, code=code, score=score,
                     explanation={

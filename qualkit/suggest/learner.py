@@ -29,6 +29,7 @@ class Learner:
         e.set_labels(decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"]))
         self._stale: set[str] = set(e.code_names)
         self._started = _now()
+        self._hashes: dict[str, str] = {}  # per-code label hashes for the run id; dropped when labels change
 
     def update(self, decision: Decision) -> list[Suggestion]:
         """Apply one decision; retrain its code; return that code's refreshed suggestions (unknown code: [])."""
@@ -44,6 +45,8 @@ class Learner:
                     if other != decision.code and i not in e.labels[other]:
                         e.labels[other][i] = 0
                         self._stale.add(other)
+                        self._hashes.pop(other, None)
+        self._hashes.pop(decision.code, None)
         e.train(decision.code, retune=False)  # thresholds are re-tuned by suggestions() via _stale
         self._stale.add(decision.code)
         return e.suggestions(self.run().id, [decision.code])
@@ -57,5 +60,8 @@ class Learner:
 
     def run(self):
         e = self.engine
-        dh = text_hash(json.dumps([state_hash(e.labels[c], e.index) for c in e.code_names]))[:16]
+        for c in e.code_names:
+            if c not in self._hashes:
+                self._hashes[c] = state_hash(e.labels[c], e.index)
+        dh = text_hash(json.dumps([self._hashes[c] for c in e.code_names]))[:16]
         return replace(e.run_record(self._started, dh), notes="interactive")

@@ -10,7 +10,7 @@ DEFAULTS: dict[str, object] = {
     "question_weight": 0.5,   # weight of the question vector mixed into the segment vector for zero-shot scoring
     "neighbours": 1,          # classifier features: mean vectors of this many segments before and after (0: off)
     "zs_neighbours": 3,       # zero-shot: mean of this many segments before and after is mixed in (0: off)
-    "zs_neighbour_weight": 1.0,  # weight of each of those two means in the zero-shot vector
+    "zs_neighbour_weight": 0.5,  # weight of each of those two means in the zero-shot vector (the segment keeps most)
     "keywords": True,         # codebook keywords (stemmed) raise the zero-shot score
     "keyword_weight": 1.0,    # logit added per matched keyword (at most two count)
     "counterexamples": True,  # counterexamples / exclusion criteria closer than the positives push the score down

@@ -1,0 +1,72 @@
+"""Neighbour context, class weights and the fast interactive retrain."""
+import numpy as np
+import pytest
+
+from fakes import FakeEmbedder
+from qualkit.errors import QualkitError
+from qualkit.segment.model import Segment
+from qualkit.suggest import Learner, suggest
+from qualkit.suggest.context import neighbour_means
+from test_suggest_engine import CODEBOOK, decisions_for, make_segments
+
+
+def _seg(tid, start):
+    return Segment(f"{tid}{start}", tid, "sentence", 0, "P", "participant", start, start + 1, "x", 0)
+
+
+def test_neighbour_means_stay_inside_the_transcript_and_follow_text_order():
+    # given out of order and interleaved across transcripts
+    segs = [_seg("A", 20), _seg("B", 0), _seg("A", 0), _seg("A", 10), _seg("A", 30)]
+    X = np.array([[3.0], [100.0], [1.0], [2.0], [4.0]])  # A in text order: 1, 2, 3, 4
+    prev, nxt = neighbour_means(segs, X, 2)
+    assert prev.ravel().tolist() == [1.5, 0.0, 0.0, 1.0, 2.5]
+    assert nxt.ravel().tolist() == [4.0, 0.0, 2.5, 3.5, 0.0]
+    prev1, nxt1 = neighbour_means(segs, X, 1)
+    assert prev1.ravel().tolist() == [2.0, 0.0, 0.0, 1.0, 3.0]
+    assert nxt1.ravel().tolist() == [4.0, 0.0, 2.0, 3.0, 0.0]
+    p0, n0 = neighbour_means(segs, X, 0)
+    assert not p0.any() and not n0.any()
+
+
+def test_learned_explanations_include_neighbours_and_switch_off():
+    segs = make_segments()
+    _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
+    learned = [s for s in sugs if s.explanation["mode"] == "learned"]
+    assert learned and all("neighbours" in s.explanation["components"] for s in learned)
+    _, off = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")),
+                     params={"neighbours": 0, "zs_neighbours": 0})
+    assert all("neighbours" not in s.explanation["components"] for s in off)
+    assert {(s.segment_id, s.code): s.score for s in off} != {(s.segment_id, s.code): s.score for s in sugs}
+
+
+def test_components_still_sum_to_the_logit():
+    segs = make_segments()
+    _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
+    for s in sugs:
+        logit = sum(s.explanation["components"].values())
+        assert 1 / (1 + np.exp(-logit)) == pytest.approx(s.score, abs=1e-3)
+
+
+def test_bad_context_and_class_weight_params_are_clear_errors():
+    with pytest.raises(QualkitError, match=r"class_weight must be 'balanced' or None, got 'heavy'"):
+        suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"class_weight": "heavy"})
+    with pytest.raises(QualkitError, match=r"zs_neighbours must be 0 or more segments, got -1"):
+        suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"zs_neighbours": -1})
+
+
+def test_interactive_update_is_deterministic_and_leaves_the_previous_model_alone():
+    segs = make_segments()
+    ds = decisions_for(segs, ("T0", "T1"))
+
+    def replay():
+        learner = Learner(segs, CODEBOOK, FakeEmbedder())
+        for d in ds[:-1]:
+            learner.update(d)
+        before = learner.engine.models[ds[-1].code]
+        coef = None if before is None else before.coef.copy()
+        out = learner.update(ds[-1])
+        if before is not None:  # the warm start copied the estimator instead of refitting it in place
+            assert np.array_equal(before.coef, coef) and before.estimator is not learner.engine.models[ds[-1].code].estimator
+        return [(s.id, s.score) for s in out]
+
+    assert replay() == replay()
