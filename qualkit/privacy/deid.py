@@ -103,23 +103,19 @@ class DeidResult:
 
     def remap_decisions(self, decisions: Iterable[Decision]) -> list[Decision]:
         """The decisions with spans moved to the de-identified text (transcripts not de-identified: unchanged)."""
-        out = []
-        for d in decisions:
-            m = self.offset_maps.get(d.transcript_id)
-            if m is not None:
-                s, e = m.map(d.char_start, d.char_end)
-                d = replace(d, char_start=s, char_end=e)
-            out.append(d)
-        return out
+        return self._remap(decisions)
 
     def remap_codings(self, codings: Iterable[Coding]) -> list[Coding]:
+        return self._remap(codings)
+
+    def _remap(self, items):
         out = []
-        for c in codings:
-            m = self.offset_maps.get(c.transcript_id)
+        for x in items:
+            m = self.offset_maps.get(x.transcript_id)
             if m is not None:
-                s, e = m.map(c.char_start, c.char_end)
-                c = replace(c, char_start=s, char_end=e)
-            out.append(c)
+                s, e = m.map(x.char_start, x.char_end)
+                x = replace(x, char_start=s, char_end=e)
+            out.append(x)
         return out
 
     def mapping_document(self) -> dict:

@@ -22,7 +22,7 @@ def check_coder(coder: str) -> str:
 def current_codebook(store: Store) -> Codebook:
     codebook = store.codebook()
     if codebook is None:
-        raise ProjectError("this project has no codebook yet: load one first (`qualkit codebook load FILE`)")
+        raise ProjectError("this project has no codebook yet: load one first (`qualkit codebook use FILE`)")
     return codebook
 
 

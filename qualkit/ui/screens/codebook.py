@@ -19,7 +19,7 @@ def render(ctx: Context) -> None:
     st.header("Codebook")
     codebook = store.codebook()
     if codebook is None:
-        st.info("No codebook yet: load one with `qualkit codebook load FILE`.")
+        st.info("No codebook yet: load one with `qualkit codebook use FILE`.")
         return
     st.caption(f"{codebook.name} · version {codebook.version} · {len(codebook.codes)} codes")
     if not ctx.coder:
