@@ -4,12 +4,14 @@ The CLI's `qualkit run`, `suggest` and `themes` and the benchmarks call these; n
 """
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from .errors import QualkitError
+from .ids import text_hash
 from .project import Project, ingest
 
 SUGGEST_MIN_SCORE = 0.5  # a suggestion at or above this is 'confident': its segment counts as covered for themes
@@ -65,18 +67,36 @@ def run_suggest(project: Project, embedder, *, seed: int = 0, report: PipelineRe
     report = report or PipelineReport()
     with _Timer(report, "embed"):
         embed_segments(project, embedder, segments, report)
+    decisions = project.store.decisions()
+    key = input_key(codebook.hash, _model(embedder), seed, [x.id for x in segments], [d.id for d in decisions])
     with _Timer(report, "suggest"):
-        run, suggestions = suggest(segments, codebook, embedder, project.store.decisions(), cache=project.store,
-                                   seed=seed)
+        latest = project.store.latest_run("suggest")
+        if latest is not None and latest.params.get("input_key") == key:
+            # Same segments, codebook, decisions, model and seed give the same suggestions: reuse them.
+            suggestions = project.store.suggestions(latest.id)
+            report.notes.append(f"suggest: nothing changed since run {latest.id}; reused its suggestions")
+            report.counts["suggestions"] = len(suggestions)
+            return latest, suggestions
+        run, suggestions = suggest(segments, codebook, embedder, decisions, cache=project.store, seed=seed)
+        run = replace(run, params={**run.params, "input_key": key})
         project.store.put_run(run, suggestions=suggestions)
     report.counts["suggestions"] = len(suggestions)
     return run, suggestions
 
 
+def input_key(*parts) -> str:
+    """A digest of everything a machine step depends on; equal keys mean the stored result can be reused."""
+    return text_hash(json.dumps(parts, sort_keys=True, default=str))[:32]
+
+
+def _model(embedder) -> str:
+    return f"{getattr(embedder, 'model_id', type(embedder).__name__)}@{getattr(embedder, 'model_version', '')}"
+
+
 def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = True,
                report: PipelineReport | None = None):
     """Discover candidate themes (by default among segments no code covers); stores the run. Returns the result."""
-    from .themes import discover_themes
+    from .themes import ThemeResult, discover_themes
     report = report or PipelineReport()
     segments = participant_segments(project)
     with _Timer(report, "embed"):
@@ -91,10 +111,21 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
     people = project.store.participants()
     participants = {t.id: {**people.get(t.participant_id or t.id, {}), "participant_id": t.participant_id or t.id}
                     for t in project.store.transcripts()}
+    key = input_key(codebook.hash if codebook else None, _model(embedder), seed, [x.id for x in segments],
+                    sorted(covered), participants)
     with _Timer(report, "themes"):
+        latest = project.store.latest_run("themes")
+        if latest is not None and latest.params.get("input_key") == key:
+            notes = [f"themes: nothing changed since run {latest.id}; reused its themes"]
+            report.notes.extend(notes)
+            themes = project.store.themes(latest.id)
+            report.counts["themes"] = len(themes)
+            return ThemeResult(run=latest, themes=themes, assignments={}, method=str(latest.params.get("method")),
+                               notes=notes)
         result = discover_themes(segments, vectors, codebook=codebook, covered=frozenset(covered),
                                  participants=participants, seed=seed,
                                  embedding_model=getattr(embedder, "model", None))
+        result = replace(result, run=replace(result.run, params={**result.run.params, "input_key": key}))
         project.store.put_run(result.run, themes=result.themes)
     report.counts["themes"] = len(result.themes)
     report.notes.extend(result.notes)

@@ -43,3 +43,4 @@ def test_main_job_on_the_sample_study(tmp_path):
                         text=True, timeout=1800)
     assert r2.returncode == 0, r2.stderr[-3000:]
     assert "added 0, updated 0, unchanged 12; 0 new text(s) embedded" in r2.stdout
+    assert "reused its suggestions" in r2.stdout and "reused its themes" in r2.stdout

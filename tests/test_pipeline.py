@@ -1,0 +1,41 @@
+"""The pipeline reuses what has not changed: a re-run with the same inputs recomputes nothing."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "project"))
+
+from fakes import FakeEmbedder  # noqa: E402
+from project_data import P01, P02  # noqa: E402
+
+from qualkit.codebook.model import Code, Codebook  # noqa: E402
+from qualkit.coding import Decision  # noqa: E402
+from qualkit.pipeline import PipelineReport, run_suggest  # noqa: E402
+from qualkit.project import Project, ingest  # noqa: E402
+
+CODEBOOK = Codebook("cb", (Code("Human oversight", "A person reads and approves every AI draft.",
+                                examples=("I read every draft before it goes out.",)),
+                           Code("Efficiency", "Throughput and time saved.", examples=("We see more patients.",))))
+
+
+def test_suggest_is_reused_until_an_input_changes(tmp_path):
+    d = tmp_path / "t"
+    d.mkdir()
+    (d / "P01.txt").write_text(P01, encoding="utf-8")
+    (d / "P02.txt").write_text(P02, encoding="utf-8")
+    project = Project.init(tmp_path / "p")
+    ingest(project, [d])
+    project.store.put_codebook(CODEBOOK)
+    emb = FakeEmbedder()
+    run1, s1 = run_suggest(project, emb)
+    report = PipelineReport()
+    run2, s2 = run_suggest(project, emb, report=report)
+    assert run2.id == run1.id and [x.id for x in s2] == [x.id for x in s1]
+    assert report.notes == [f"suggest: nothing changed since run {run1.id}; reused its suggestions"]
+    seg = project.store.segments()[0]
+    project.store.record(Decision("d1", seg.transcript_id, seg.char_start, seg.char_end, "Human oversight",
+                                  "accept", "ana", "2026-01-01T00:00:00", segment_id=seg.id))
+    report = PipelineReport()
+    run3, _ = run_suggest(project, emb, report=report, seed=0)
+    assert run3.id != run1.id and report.notes == []  # a new decision: recomputed
+    run4, _ = run_suggest(project, emb, seed=1)
+    assert run4.id != run3.id  # another seed: recomputed
