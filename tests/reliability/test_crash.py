@@ -281,7 +281,6 @@ def _is_complete_zip(data: bytes) -> bool:
 
 
 def test_kill_during_report_export_leaves_no_half_written_file(tmp_path):
-    pytest.importorskip("qualkit.export")
     corpus = make_corpus(tmp_path / "corpus", files=30, turns=30)
     proj = tmp_path / "proj"
     Project.init(proj).close()
