@@ -14,7 +14,6 @@ from .errors import QualkitError
 from .ids import text_hash
 from .project import Project, ingest
 
-SUGGEST_MIN_SCORE = 0.5  # a suggestion at or above this is 'confident': its segment counts as covered for themes
 
 
 @dataclass
@@ -106,7 +105,8 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
     if codebook is not None:
         coded = {(c.transcript_id, c.char_start, c.char_end) for c in project.store.codings()}
         covered |= {s.id for s in segments if (s.transcript_id, s.char_start, s.char_end) in coded}
-        covered |= {x.segment_id for x in project.store.suggestions() if x.score >= SUGGEST_MIN_SCORE}
+        # a suggestion above its code's threshold is one the tool would code: its segment is covered
+        covered |= {x.segment_id for x in project.store.suggestions() if x.explanation.get("above_threshold")}
     # discover_themes wants attributes per transcript (for quote spread and per-group counts)
     people = project.store.participants()
     participants = {t.id: {**people.get(t.participant_id or t.id, {}), "participant_id": t.participant_id or t.id}

@@ -5,6 +5,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
 
+from .calibration import Calibration, reliability_lines
+
 METRICS = ("kappa", "precision", "recall", "f1")
 
 
@@ -22,7 +24,8 @@ class CodeResult:
 
 @dataclass(frozen=True)
 class EvalReport:
-    """Results averaged over seeds. `overall[fraction]` holds the macro means over codes (and micro F1)."""
+    """Results averaged over seeds. `overall[fraction]` holds the macro means over codes (and micro F1);
+    `calibration[fraction]` the scores of every held-out (segment, code) pair of every seed against the human."""
 
     snapshot: str
     human_coder: str
@@ -36,6 +39,7 @@ class EvalReport:
     codes: tuple[CodeResult, ...]
     overall: Mapping[float, Mapping[str, float]]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    calibration: Mapping[float, Calibration] = field(default_factory=dict)
 
     def result(self, code: str, fraction: float) -> CodeResult:
         for r in self.codes:
@@ -44,7 +48,8 @@ class EvalReport:
         raise KeyError((code, fraction))
 
     def to_table(self) -> str:
-        """Plain-text table: one row per code, kappa / F1 per setting side by side, then the means."""
+        """Plain-text table: one row per code, kappa / F1 per setting side by side, the means, then each setting's
+        calibration (ECE, Brier, reliability table)."""
         fr = self.fractions
         label = lambda f: "zero-shot" if f == 0 else f"learned {f:.0%}"  # noqa: E731
         names = sorted({r.code for r in self.codes}, key=lambda c: [r.code for r in self.codes].index(c))
@@ -64,10 +69,14 @@ class EvalReport:
             for f in fr:
                 row += f"  {self.overall[f][m]:>16.3f} {'':>5}"
             lines.append(row)
+        for f in fr:
+            if f in self.calibration:
+                lines += reliability_lines(label(f), self.calibration[f])
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def to_json(self) -> str:
         d = asdict(self)
         d["overall"] = {str(k): v for k, v in self.overall.items()}
+        d["calibration"] = {str(k): v for k, v in d["calibration"].items()}
         return json.dumps(d, indent=2, sort_keys=True, default=str)

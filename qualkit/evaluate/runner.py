@@ -15,6 +15,7 @@ from ..suggest.engine import suggest
 from ..suggest.labels import SegmentIndex
 from ..suggest.params import resolve_params
 from ..suggest.prototypes import target_codes
+from .calibration import calibration
 from .metrics import agreement
 from .report import CodeResult, EvalReport
 
@@ -76,9 +77,10 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
 
     For each seed, transcripts are shuffled; the first round(fraction * n) give simulated decisions (the human's
     codes on them, as apply/reject of every code) and the rest are scored: a segment counts as coded by the tool
-    when its suggestion is above the code's threshold. Fraction 0 is zero-shot. Segments are the snapshot's own
-    or, if it has none, its transcripts segmented by `unit`. Raises QualkitError if the coder made no codings,
-    or a fraction leaves no transcript to evaluate on.
+    when its suggestion is above the code's threshold. Fraction 0 is zero-shot. Calibration pools the score of
+    every held-out (segment, code) pair over seeds (suggestions are asked for with floor 0 so that none is
+    missing). Segments are the snapshot's own or, if it has none, its transcripts segmented by `unit`. Raises
+    QualkitError if the coder made no codings, or a fraction leaves no transcript to evaluate on.
     """
     p = resolve_params(params)
     codes = [c.name for c in target_codes(snapshot.codebook)]
@@ -105,6 +107,8 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
     tid = np.array([s.transcript_id for s in segments])
     cache = cache if cache is not None else MemoryCache()
     per: dict[float, list[dict[str, dict]]] = {f: [] for f in fractions}
+    pooled: dict[float, tuple[list, list]] = {f: ([], []) for f in fractions}
+    every_pair = {**(params or {}), "floor": 0.0}  # the floor only hides low scores; calibration needs them all
     model = embedder.model_id
     for f in fractions:
         n_train = int(round(f * len(transcripts)))
@@ -117,13 +121,21 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
             train_rows = np.where(np.isin(tid, list(train)))[0]
             test = ~np.isin(tid, list(train))
             decisions = simulated_decisions(segments, codes, Y, train_rows, human_coder)
-            _, sugs = suggest(segments, snapshot.codebook, embedder, decisions, cache=cache, seed=seed, params=params)
+            _, sugs = suggest(segments, snapshot.codebook, embedder, decisions, cache=cache, seed=seed,
+                              params=every_pair)
             P = np.zeros_like(Y)
+            S = np.full(Y.shape, np.nan)
             row = {s.id: i for i, s in enumerate(segments)}
             col = {c: j for j, c in enumerate(codes)}
             for s in sugs:
+                S[row[s.segment_id], col[s.code]] = s.score
                 if s.explanation.get("above_threshold"):
                     P[row[s.segment_id], col[s.code]] = 1
+            if np.isnan(S).any():
+                raise QualkitError(f"suggest() returned no score for {int(np.isnan(S).sum())} (segment, code) pairs "
+                                   f"of snapshot {snapshot.name!r} with floor 0")
+            pooled[f][0].append(S[test].ravel())
+            pooled[f][1].append(Y[test].ravel())
             res = {c: agreement(Y[test, j], P[test, j]) for j, c in enumerate(codes)}
             tp = sum(int((Y[test, j] & P[test, j]).sum()) for j in range(len(codes)))
             res["__micro__"] = {"tp": tp, "pred": int(P[test].sum()), "true": int(Y[test].sum())}
@@ -156,4 +168,6 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
                       codebook_hash=snapshot.codebook.hash, fractions=tuple(fractions), seeds=tuple(seeds),
                       params={k: (list(v) if isinstance(v, tuple) else v) for k, v in p.items()},
                       n_segments=len(segments), n_transcripts=len(transcripts), codes=tuple(results),
-                      overall=overall, notes=tuple(notes))
+                      overall=overall, notes=tuple(notes),
+                      calibration={f: calibration(np.concatenate(pooled[f][0]), np.concatenate(pooled[f][1]))
+                                   for f in fractions})

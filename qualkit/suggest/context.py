@@ -12,6 +12,30 @@ from typing import Sequence
 import numpy as np
 
 from ..segment.model import Segment
+from ..segment.sentences import sentence_spans
+
+
+def question_text(turn: str, max_chars: int) -> str:
+    """The question an interviewer turn ends with: its last sentences, at most `max_chars` long (0: the whole turn).
+
+    An interviewer's turn often opens with thanks, a summary of the last answer or an instruction, and ends with
+    the question the next answer responds to ("That's fascinating. ... Walk me through how AI fits in?"). The
+    end is the useful context, and embedding only it costs a fraction of embedding the whole turn (on the
+    Anthropic interviews the turns are as long as the answers). A last sentence longer than `max_chars` is cut
+    to its final words.
+    """
+    turn = turn.strip()
+    if max_chars <= 0 or len(turn) <= max_chars:
+        return turn
+    start = len(turn)
+    for s, _ in reversed(sentence_spans(turn)):
+        if len(turn) - s > max_chars:
+            break
+        start = s
+    if start == len(turn):  # the last sentence alone is too long: keep its final words
+        cut = turn.find(" ", len(turn) - max_chars)
+        start = cut + 1 if 0 <= cut < len(turn) - 1 else len(turn) - max_chars
+    return turn[start:].strip()
 
 
 def neighbour_means(segments: Sequence[Segment], X: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -27,8 +27,8 @@ from ..ids import stable_id, text_hash
 from ..run import Run
 from ..segment.model import Segment
 from .classifier import CodeModel, train_code
-from .context import neighbour_means
-from .lexical import hashed_ngrams, matched_keywords, stems
+from .context import neighbour_means, question_text
+from .lexical import hashed_ngrams, keyword_patterns, matched_keywords, stem_line, stems
 from .labels import SegmentIndex, decision_labels, state_hash
 from .model import Suggestion
 from .params import resolve_params
@@ -75,7 +75,7 @@ class Engine:
         self.code_names = [c.name for c in self.codes]
         p = self.params
         self.X = embed_texts([s.text for s in self.segments], embedder, cache)
-        questions = [s.question or "" for s in self.segments]
+        questions = [question_text(s.question or "", int(p["question_chars"])) for s in self.segments]
         has_q = np.array([bool(q.strip()) for q in questions])
         self.Q = np.zeros_like(self.X)
         if p["context"] and has_q.any():
@@ -129,13 +129,16 @@ class Engine:
         kw = np.zeros((n, k))
         matched = [[[] for _ in range(k)] for _ in range(n)]
         if p["keywords"]:
+            lines = [stem_line(st) for st in self.stems]
             for j, code in enumerate(self.codes):
-                if not code.keywords:
+                patterns = keyword_patterns(code.keywords)
+                if not patterns:
                     continue
-                for i, st in enumerate(self.stems):
-                    m = matched_keywords(st, code.keywords)
-                    matched[i][j] = m
-                    kw[i, j] = p["keyword_weight"] * min(len(m), 2)
+                for i, line in enumerate(lines):
+                    m = matched_keywords(line, patterns)
+                    if m:
+                        matched[i][j] = m
+                        kw[i, j] = p["keyword_weight"] * min(len(m), 2)
         negative = np.zeros((n, k))
         if p["counterexamples"]:
             best_pos = S[np.arange(n)[:, None], nearest]
@@ -234,9 +237,10 @@ class Engine:
         j = self.code_names.index(code)
         model = self.models[code]
         if model is None:
-            comps = {"similarity": self.zs.similarity[:, j], "keywords": self.zs.keywords[:, j],
-                     "counterexamples": self.zs.negative[:, j]}
-            return _sigmoid(self.zs.logit[:, j]), comps, 0.5, "zero-shot"
+            a, b = self.params["zs_calibration"]  # Platt scaling of the zero-shot logit (params.py)
+            comps = {"similarity": a * self.zs.similarity[:, j], "keywords": a * self.zs.keywords[:, j],
+                     "counterexamples": a * self.zs.negative[:, j], "calibration": np.full(len(self.segments), b)}
+            return _sigmoid(a * self.zs.logit[:, j] + b), comps, float(_sigmoid(b)), "zero-shot"
         comps, start = {}, 0
         # block by block: no (n, d) matrix is built just to score
         for (name, width), block in zip(self.feature_groups(), self._blocks()):
@@ -258,7 +262,7 @@ class Engine:
             j = self.code_names.index(code)
             prob, comps, threshold, mode = self.score(code)
             dstate = state_hash(self.labels[code], self.index)
-            keep = np.where(prob >= self.params["floor"])[0]
+            keep = np.where((prob >= self.params["floor"]) | (prob >= threshold))[0]  # never hide one above it
             pos_rows = [i for i, y in self.labels[code].items() if y == 1]
             near_decided = None
             if mode == "learned" and pos_rows and len(keep):

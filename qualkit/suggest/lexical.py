@@ -29,18 +29,22 @@ def stems(text: str) -> list[str]:
     return [_stem(w) for w in _tools()[0].tokenize(text)]
 
 
-def matched_keywords(text_stems: Sequence[str], keywords: Sequence[str]) -> list[str]:
-    """The keywords (as written in the codebook) whose stemmed words occur consecutively, in order, in `text_stems`.
+def stem_line(text_stems: Sequence[str]) -> str:
+    """Stems joined with single spaces and padded with one on each side: what keyword patterns are found in."""
+    return " " + " ".join(text_stems) + " "
+
+
+def keyword_patterns(keywords: Sequence[str]) -> list[tuple[str, str]]:
+    """(keyword as written in the codebook, its stem_line) for each keyword that has any word."""
+    return [(kw, stem_line(st)) for kw in keywords if (st := stems(kw))]
+
+
+def matched_keywords(line: str, patterns: Sequence[tuple[str, str]]) -> list[str]:
+    """The keywords whose stemmed words occur consecutively, in order, in a segment's `stem_line`.
 
     "data security" matches "Data Security" and "data secured", not "securing data" nor "data was secured".
     """
-    out = []
-    joined = " " + " ".join(text_stems) + " "
-    for kw in keywords:
-        kw_stems = stems(kw)
-        if kw_stems and (" " + " ".join(kw_stems) + " ") in joined:
-            out.append(kw)
-    return out
+    return [kw for kw, pattern in patterns if pattern in line]
 
 
 def _analyzer(text: str) -> list[str]:

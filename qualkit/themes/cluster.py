@@ -8,10 +8,15 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from scipy.cluster.hierarchy import cut_tree, linkage
+from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from ..errors import QualkitError
+from .jit_cache import cache_umap_compilation
+from .knn import cosine_neighbours
+
+SILHOUETTE_SAMPLE = 3000
 
 
 def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_topic_size: int,
@@ -35,9 +40,14 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
         raise QualkitError(f"theme discovery needs BERTopic ({e}); install it with: pip install bertopic") from e
     from sklearn.feature_extraction.text import CountVectorizer
 
+    cache_umap_compilation()
     emb = np.array(embeddings, dtype=np.float32, copy=True)
-    umap = UMAP(n_neighbors=min(n_neighbors, len(texts) - 1), n_components=n_components, min_dist=0.0,
-                metric="cosine", random_state=seed)
+    k = min(n_neighbors, len(texts) - 1)
+    # Guided fits change what UMAP sees (seed topics edit the vectors, zero-shot topics take documents out), so
+    # the neighbours are precomputed only for the plain fit.
+    exact = not (zeroshot_topics or seed_topics)
+    umap = UMAP(n_neighbors=k, n_components=n_components, min_dist=0.0, metric="cosine", random_state=seed,
+                precomputed_knn=cosine_neighbours(emb, k) if exact else (None, None, None))
     hdb = HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean", cluster_selection_method="eom",
                   prediction_data=True)
     kwargs = {}
@@ -56,6 +66,7 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
                                            embeddings=np.array(embeddings, dtype=np.float32, copy=True))
     labels = np.asarray(topics, dtype=int)
     info = {"algorithm": "bertopic", "umap_n_neighbors": umap.n_neighbors, "umap_n_components": n_components,
+            "umap_neighbours": "exact cosine" if exact else "umap's own",
             "hdbscan_min_cluster_size": min_topic_size, "reduce_outliers": reduce_outliers,
             "nr_topics": nr_topics, "guidance": "zeroshot" if zeroshot_topics else ("seeded" if seed_topics else
                                                                                     "none")}
@@ -81,12 +92,18 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
     if algorithm not in ("agglomerative", "kmeans"):
         raise QualkitError(f"unknown clustering {algorithm!r}: use 'auto', 'bertopic', 'agglomerative' or 'kmeans'")
 
+    cuts: dict[int, np.ndarray] = {}
+
     def fit(kk: int) -> np.ndarray:
         if algorithm == "kmeans":
             return KMeans(n_clusters=kk, random_state=seed, n_init=10).fit_predict(x)
-        return AgglomerativeClustering(n_clusters=kk, linkage="ward").fit_predict(x)
+        if kk not in cuts:  # one Ward tree cut at every k at once: AgglomerativeClustering(linkage="ward") per k
+            ks = [k] if k is not None else list(range(lo, hi + 1))
+            cuts.update(zip(ks, cut_tree(linkage(x, method="ward"), n_clusters=ks).T))
+        return cuts[kk]
 
     info: dict = {"algorithm": algorithm}
+    lo = hi = k
     if k is not None:
         if not 2 <= k < n:
             raise QualkitError(f"k={k} clusters is impossible for {n} segments: choose 2 <= k < {n}")
@@ -99,11 +116,13 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         lo = max(2, min(k_min, hi))
         scores = {}
         best = None
+        # silhouette is quadratic in n: above SILHOUETTE_SAMPLE segments it is computed on a seeded sample
+        sample = {"sample_size": SILHOUETTE_SAMPLE, "random_state": seed} if n > SILHOUETTE_SAMPLE else {}
         for kk in range(lo, hi + 1):
             lab = fit(kk)
             if len(set(lab.tolist())) < 2:
                 continue
-            s = float(silhouette_score(x, lab, metric="cosine"))
+            s = float(silhouette_score(x, lab, metric="cosine", **sample))
             scores[kk] = round(s, 4)
             if best is None or s > best[0] + 1e-9:
                 best = (s, kk, lab)
@@ -111,6 +130,8 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
             raise QualkitError(f"{n} segments could not be split into 2 or more clusters (identical embeddings?)")
         labels = best[2]
         info.update(k=best[1], k_chosen_by="silhouette", silhouette=round(best[0], 4), k_range=[lo, hi])
+        if sample:
+            info["silhouette_sample"] = SILHOUETTE_SAMPLE
     return _canonical(labels), info
 
 

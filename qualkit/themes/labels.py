@@ -44,9 +44,9 @@ def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 3
         weights[:, spread > len(keys) / 2] = 0.0
     out = {}
     for row, k in enumerate(keys):
-        # stable sort on (-weight, term) so ties never depend on vocabulary order quirks
-        order = sorted(range(len(vocab)), key=lambda j: (-weights[row, j], vocab[j]))
-        out[k] = [str(vocab[j]) for j in order[:top_n] if weights[row, j] > 0]
+        # order by (-weight, term): the vocabulary is alphabetical, so a stable sort on -weight breaks ties by term
+        order = np.argsort(-weights[row], kind="stable")[:top_n]
+        out[k] = [str(vocab[j]) for j in order if weights[row, j] > 0]
     return out
 
 

@@ -1,12 +1,14 @@
 """Neighbour context, class weights and the fast interactive retrain."""
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fakes import FakeEmbedder
 from qualkit.errors import QualkitError
 from qualkit.segment.model import Segment
 from qualkit.suggest import Learner, suggest
-from qualkit.suggest.context import neighbour_means
+from qualkit.suggest.context import neighbour_means, question_text
 from test_suggest_engine import CODEBOOK, decisions_for, make_segments
 
 
@@ -70,3 +72,31 @@ def test_interactive_update_is_deterministic_and_leaves_the_previous_model_alone
         return [(s.id, s.score) for s in out]
 
     assert replay() == replay()
+
+
+TURN = ("Hi! Thank you so much for taking the time to speak with me today.\n\n"
+        "That sounds fascinating - composing across so many media must bring its own challenges.\n\n"
+        "Walk me through how AI fits into your process. Where do you reach for AI tools?")
+
+
+def test_question_text_keeps_the_last_sentences_that_fit():
+    assert question_text(TURN, 100) == "Walk me through how AI fits into your process. Where do you reach for AI tools?"
+    assert question_text(TURN, 40) == "Where do you reach for AI tools?"
+
+
+def test_question_text_keeps_a_short_turn_whole_and_0_means_the_whole_turn():
+    assert question_text("  Why?  ", 150) == "Why?"
+    assert question_text(TURN, 0) == TURN
+
+
+def test_question_text_cuts_an_overlong_last_sentence_at_a_word():
+    turn = "So " + "very " * 60 + "long?"
+    out = question_text(turn, 50)
+    assert turn.endswith(out) and len(out) <= 50 and out.split()[0] == "very"
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400), st.integers(0, 300))
+def test_question_text_is_always_a_stripped_tail_of_the_turn_within_the_limit(turn, limit):
+    out = question_text(turn, limit)
+    assert turn.strip().endswith(out) and out == out.strip()
+    assert len(out) <= limit if limit else out == turn.strip()

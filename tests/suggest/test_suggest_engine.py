@@ -69,7 +69,7 @@ def test_zero_shot_suggestions_are_explained_and_only_for_leaf_codes_and_partici
         e = s.explanation
         assert 0.05 <= s.score <= 1
         assert e["nearest"] and e["nearest_kind"] in ("definition", "include", "example")
-        assert set(e["components"]) == {"similarity", "keywords", "counterexamples"}
+        assert set(e["components"]) == {"similarity", "keywords", "counterexamples", "calibration"}
         assert e["mode"] == "zero-shot" and isinstance(e["above_threshold"], bool)
     top = {s.segment_id: s for s in sorted(sugs, key=lambda s: s.score)}  # highest score per segment wins
     assert top["T0-s0"].code == "Privacy" and top["T0-s0"].explanation["keywords"] == ["privacy"]
