@@ -349,8 +349,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick-fraction", type=float, default=0.05, help="the Anthropic slice for --quick")
     ap.add_argument("--anthropic-fractions", default="0.25,0.5,1", help="comma-separated fractions (full run)")
     ap.add_argument("--no-serdif", action="store_true")
-    ap.add_argument("--embedder", default="minilm-fast",
-                    help="registered embedder for the pipeline runs (default: 'minilm-fast', qualkit's default)")
+    ap.add_argument("--embedder", default="minilm", help="registered embedder for the pipeline runs (default: 'minilm', qualkit's default)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=3, help="cold/warm repeats for short runs (median kept)")
     ap.add_argument("--plain-sample", type=int, default=2000, help="max texts for the plain-encode baseline")

@@ -34,9 +34,9 @@ class _Timer:
         self.report.timings[self.stage] = self.report.timings.get(self.stage, 0.0) + time.perf_counter() - self.t0
 
 
-def load_embedder(name: str | None = None, **opts):
-    from .embed import DEFAULT_EMBEDDER, get_embedder
-    return get_embedder(name or DEFAULT_EMBEDDER, **opts)
+def load_embedder(name: str = "minilm", **opts):
+    from .embed import get_embedder
+    return get_embedder(name, **opts)
 
 
 def participant_segments(project: Project):

@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -359,8 +358,6 @@ class FastMiniLMEmbedder:
                                    "or choose the reference embedder 'minilm'") from None
             folder = self.export_dir
             if not (folder / "model.int8.onnx").exists():
-                print("qualkit: preparing the fast encoder (a one-off ONNX export of the packaged model, "
-                      "1-3 minutes) ...", file=sys.stderr, flush=True)
                 t0 = time.perf_counter()
                 export_onnx(self.model_path, folder)
                 self.export_seconds_ = time.perf_counter() - t0

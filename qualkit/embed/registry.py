@@ -8,11 +8,6 @@ from .base import Embedder
 
 _REGISTRY: dict[str, Callable[..., Embedder]] = {}
 
-# qualkit's default: all-MiniLM-L6-v2 through ONNX Runtime with per-token int8, measured at 2x the reference
-# sentence-transformers encoder with cosine >= 0.99 on every benchmark text and the same kappa on SERDIF
-# (benchmarks/README.md). "minilm" is the reference encoder itself.
-DEFAULT_EMBEDDER = "minilm-fast"
-
 
 def register_embedder(name: str, factory: Callable[..., Embedder]) -> None:
     """Make `get_embedder(name, **opts)` call `factory(**opts)`. Re-registering a name replaces it."""
@@ -23,7 +18,7 @@ def available_embedders() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_embedder(name: str = DEFAULT_EMBEDDER, **opts) -> Embedder:
+def get_embedder(name: str = "minilm", **opts) -> Embedder:
     """A new embedder by registered name; unknown names raise QualkitError listing the valid ones."""
     try:
         factory = _REGISTRY[name]
