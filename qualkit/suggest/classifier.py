@@ -68,7 +68,7 @@ def _out_of_fold(F, y: np.ndarray, groups: np.ndarray, C: float, seed: int, clas
 
 
 def _best_threshold(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    p = _sigmoid(z)
+    p = sigmoid(z)
     best_t, best_k = 0.5, -1.0
     for t in _GRID:
         k = _kappa(y, p >= t)
@@ -103,7 +103,7 @@ def platt_scaling(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         u = ab[0] * z + ab[1]
         # -[t log s(u) + (1-t) log(1-s(u))] = log(1 + e^u) - t u, stably
         val = float(np.sum(np.logaddexp(0.0, u) - t * u))
-        r = _sigmoid(u) - t
+        r = sigmoid(u) - t
         return val, np.array([float(r @ z), float(r.sum())])
 
     res = minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
@@ -113,7 +113,8 @@ def platt_scaling(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return a, b
 
 
-def _sigmoid(x):
+def sigmoid(x):
+    """The logistic function, clipped so that very large logits neither overflow nor warn."""
     return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
@@ -156,7 +157,7 @@ def train_code(F, y: np.ndarray, groups: np.ndarray, *, C: float, seed: int, tun
             raw_threshold, cv_kappa = _best_threshold(*oof)
             platt = platt_scaling(*oof)
             # the threshold moves with the scores, sigmoid(a * logit(t) + b), so the same segments are above it
-            threshold = float(_sigmoid(platt[0] * np.log(raw_threshold / (1.0 - raw_threshold)) + platt[1]))
+            threshold = float(sigmoid(platt[0] * np.log(raw_threshold / (1.0 - raw_threshold)) + platt[1]))
     elif warm is not None:  # keep warm's scale and its threshold on that scale
         threshold, cv_kappa, platt = warm.threshold, warm.cv_kappa, warm.platt
     a, b = platt

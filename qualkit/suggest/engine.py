@@ -26,7 +26,7 @@ from ..errors import QualkitError
 from ..ids import stable_id, text_hash
 from ..run import Run
 from ..segment.model import Segment
-from .classifier import CodeModel, train_code
+from .classifier import CodeModel, sigmoid, train_code
 from .context import neighbour_means, question_text
 from .lexical import hashed_ngrams, keyword_patterns, matched_keywords, stem_line, stems
 from .labels import SegmentIndex, decision_labels, state_hash
@@ -37,10 +37,6 @@ from .prototypes import prototypes, target_codes
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
 @dataclass(frozen=True)
@@ -240,7 +236,7 @@ class Engine:
             a, b = self.params["zs_calibration"]  # Platt scaling of the zero-shot logit (params.py)
             comps = {"similarity": a * self.zs.similarity[:, j], "keywords": a * self.zs.keywords[:, j],
                      "counterexamples": a * self.zs.negative[:, j], "calibration": np.full(len(self.segments), b)}
-            return _sigmoid(a * self.zs.logit[:, j] + b), comps, float(_sigmoid(b)), "zero-shot"
+            return sigmoid(a * self.zs.logit[:, j] + b), comps, float(sigmoid(b)), "zero-shot"
         comps, start = {}, 0
         # block by block: no (n, d) matrix is built just to score
         for (name, width), block in zip(self.feature_groups(), self._blocks()):
@@ -250,7 +246,7 @@ class Engine:
             comps["zero_shot"] = self.zs.logit[:, j] / 4.0 * model.coef[start]
         comps["intercept"] = np.full(len(self.segments), model.intercept)
         logit = sum(comps.values())
-        return _sigmoid(logit), comps, model.threshold, "learned"
+        return sigmoid(logit), comps, model.threshold, "learned"
 
     def suggestions(self, run_id: str, codes: Sequence[str] | None = None) -> list[Suggestion]:
         """Every (segment, code) scoring at least the floor, ordered by segment then codebook order."""

@@ -92,38 +92,38 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
     if algorithm not in ("agglomerative", "kmeans"):
         raise QualkitError(f"unknown clustering {algorithm!r}: use 'auto', 'bertopic', 'agglomerative' or 'kmeans'")
 
-    cuts: dict[int, np.ndarray] = {}
-
-    def fit(kk: int) -> np.ndarray:
-        if algorithm == "kmeans":
-            return KMeans(n_clusters=kk, random_state=seed, n_init=10).fit_predict(x)
-        if kk not in cuts:  # one Ward tree cut at every k at once: AgglomerativeClustering(linkage="ward") per k
-            ks = [k] if k is not None else list(range(lo, hi + 1))
-            cuts.update(zip(ks, cut_tree(linkage(x, method="ward"), n_clusters=ks).T))
-        return cuts[kk]
-
     info: dict = {"algorithm": algorithm}
-    lo = hi = k
     if k is not None:
         if not 2 <= k < n:
             raise QualkitError(f"k={k} clusters is impossible for {n} segments: choose 2 <= k < {n}")
-        labels = fit(k)
-        info.update(k=k, k_chosen_by="fixed")
+        ks = [k]
     else:
         # A theme needs 3-5 quotes from different people; silhouette on sentence embeddings keeps rising with k,
         # so cap k at n // 8 (about eight segments a theme on average) or it picks fragments.
         hi = max(2, min(k_max, max(4, n // 8), n // 3, n - 1))
         lo = max(2, min(k_min, hi))
-        scores = {}
+        ks = list(range(lo, hi + 1))
+    if algorithm == "agglomerative":
+        # one Ward tree cut at every k: what AgglomerativeClustering(linkage="ward") gives for each k
+        cuts = dict(zip(ks, cut_tree(linkage(x, method="ward"), n_clusters=ks).T))
+
+    def fit(kk: int) -> np.ndarray:
+        if algorithm == "kmeans":
+            return KMeans(n_clusters=kk, random_state=seed, n_init=10).fit_predict(x)
+        return cuts[kk]
+
+    if k is not None:
+        labels = fit(k)
+        info.update(k=k, k_chosen_by="fixed")
+    else:
         best = None
         # silhouette is quadratic in n: above SILHOUETTE_SAMPLE segments it is computed on a seeded sample
         sample = {"sample_size": SILHOUETTE_SAMPLE, "random_state": seed} if n > SILHOUETTE_SAMPLE else {}
-        for kk in range(lo, hi + 1):
+        for kk in ks:
             lab = fit(kk)
             if len(set(lab.tolist())) < 2:
                 continue
             s = float(silhouette_score(x, lab, metric="cosine", **sample))
-            scores[kk] = round(s, 4)
             if best is None or s > best[0] + 1e-9:
                 best = (s, kk, lab)
         if best is None:

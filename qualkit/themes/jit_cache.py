@@ -1,21 +1,18 @@
 """Keep UMAP's compiled code between runs.
 
-UMAP and its nearest-neighbour library pynndescent compile a few hundred numba functions the first time they
-run in a process (20-90 s on two cores); UMAP asks numba to cache none of them and pynndescent only some, so
-every `qualkit run` paid that again. Switching numba's
-on-disk cache on for them makes the compilation a one-off per installation (numba keeps the cache beside the
-package, or in its user-wide cache directory when that is read-only, and recompiles when UMAP or numba change).
-The compiled code is the same code, so the results are identical (test).
+UMAP compiles about a hundred numba functions the first time it runs in a process (20-30 s on two cores) and
+asks numba to cache none of them, so every `qualkit run` paid that again. Switching numba's on-disk cache on for
+them makes the compilation a one-off per installation (numba keeps the cache beside the package, or in its
+user-wide cache directory when that is read-only, and recompiles when UMAP or numba change). The compiled code
+is the same code, so the results are identical (test). pynndescent's nearest-neighbour search is not covered:
+its compiled code cannot be cached (it takes functions as arguments), and qualkit hands UMAP exact neighbours
+instead (knn.py).
 """
 from __future__ import annotations
 
 import importlib
 
-UMAP_MODULES = ("umap.distances", "umap.sparse", "umap.utils", "umap.layouts", "umap.spectral", "umap.umap_",
-                # its nearest-neighbour search (NN-descent; UMAP uses it from 4,096 points, and always here)
-                "pynndescent.distances", "pynndescent.utils", "pynndescent.rp_trees", "pynndescent.search_graph",
-                "pynndescent.sparse", "pynndescent.sparse_nndescent", "pynndescent.threaded_rp_trees",
-                "pynndescent.pynndescent_")
+UMAP_MODULES = ("umap.distances", "umap.sparse", "umap.utils", "umap.layouts", "umap.spectral", "umap.umap_")
 _done = False
 
 

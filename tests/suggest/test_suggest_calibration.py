@@ -9,14 +9,14 @@ from qualkit.suggest.params import DEFAULTS
 from test_suggest_engine import CODEBOOK, make_segments
 
 
-def _sigmoid(x):
+def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
 def test_platt_scaling_recovers_the_true_mapping():
     rng = np.random.default_rng(0)
     z = rng.normal(0, 2, 20000)
-    y = (rng.random(len(z)) < _sigmoid(0.5 * z - 3.0)).astype(int)
+    y = (rng.random(len(z)) < sigmoid(0.5 * z - 3.0)).astype(int)
     a, b = platt_scaling(z, y)
     assert a == pytest.approx(0.5, abs=0.05) and b == pytest.approx(-3.0, abs=0.15)
 
@@ -44,14 +44,14 @@ def test_calibrated_model_keeps_the_same_segments_above_its_threshold():
     a, b = m.platt
     assert a > 0 and (a, b) != (1.0, 0.0)
     raw = m.estimator.decision_function(F)
-    calibrated = _sigmoid(F @ m.coef + m.intercept)
-    assert np.allclose(calibrated, _sigmoid(a * raw + b))
+    calibrated = sigmoid(F @ m.coef + m.intercept)
+    assert np.allclose(calibrated, sigmoid(a * raw + b))
     raw_t, kappa = tune_threshold(F, y, groups, 4.0, 0, "balanced")
     assert kappa == m.cv_kappa
-    assert m.threshold == pytest.approx(_sigmoid(a * np.log(raw_t / (1 - raw_t)) + b))
-    assert ((calibrated >= m.threshold) == (_sigmoid(raw) >= raw_t)).all()
+    assert m.threshold == pytest.approx(sigmoid(a * np.log(raw_t / (1 - raw_t)) + b))
+    assert ((calibrated >= m.threshold) == (sigmoid(raw) >= raw_t)).all()
     # balanced: raw probabilities average near 0.5; calibrated ones near the base rate
-    assert _sigmoid(raw).mean() > 0.3
+    assert sigmoid(raw).mean() > 0.3
     assert calibrated.mean() == pytest.approx(y.mean(), abs=0.04)
 
 
@@ -78,10 +78,10 @@ def test_calibrated_zero_shot_rescales_the_earlier_logit_and_keeps_its_decisions
         o = before[(s.segment_id, s.code)]
         assert s.explanation["above_threshold"] == o.explanation["above_threshold"]
         old_logit = sum(o.explanation["components"].values())
-        assert s.score == pytest.approx(_sigmoid(a * old_logit + b), abs=1e-3)
+        assert s.score == pytest.approx(sigmoid(a * old_logit + b), abs=1e-3)
         # the components still add up to the score's logit
         assert sum(s.explanation["components"].values()) == pytest.approx(a * old_logit + b, abs=1e-3)
-        assert s.explanation["threshold"] == pytest.approx(_sigmoid(b)) and o.explanation["threshold"] == 0.5
+        assert s.explanation["threshold"] == pytest.approx(sigmoid(b)) and o.explanation["threshold"] == 0.5
 
 
 def test_the_floor_never_hides_a_suggestion_above_its_threshold():
