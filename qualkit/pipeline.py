@@ -69,8 +69,8 @@ def run_suggest(project: Project, embedder, *, seed: int = 0, report: PipelineRe
     decisions = project.store.decisions()
     key = input_key(codebook.hash, _model(embedder), seed, [x.id for x in segments], [d.id for d in decisions])
     with _Timer(report, "suggest"):
-        latest = project.store.latest_run("suggest")
-        if latest is not None and latest.params.get("input_key") == key:
+        latest = _reusable(project, "suggest", key)
+        if latest is not None:
             # Same segments, codebook, decisions, model and seed give the same suggestions: reuse them.
             suggestions = project.store.suggestions(latest.id)
             report.notes.append(f"suggest: nothing changed since run {latest.id}; reused its suggestions")
@@ -86,6 +86,12 @@ def run_suggest(project: Project, embedder, *, seed: int = 0, report: PipelineRe
 def input_key(*parts) -> str:
     """A digest of everything a machine step depends on; equal keys mean the stored result can be reused."""
     return text_hash(json.dumps(parts, sort_keys=True, default=str))[:32]
+
+
+def _reusable(project: Project, kind: str, key: str):
+    """The latest run of `kind` if it was made from the same inputs (its input_key is `key`), else None."""
+    latest = project.store.latest_run(kind)
+    return latest if latest is not None and latest.params.get("input_key") == key else None
 
 
 def _model(embedder) -> str:
@@ -114,8 +120,8 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
     key = input_key(codebook.hash if codebook else None, _model(embedder), seed, [x.id for x in segments],
                     sorted(covered), participants)
     with _Timer(report, "themes"):
-        latest = project.store.latest_run("themes")
-        if latest is not None and latest.params.get("input_key") == key:
+        latest = _reusable(project, "themes", key)
+        if latest is not None:
             notes = [f"themes: nothing changed since run {latest.id}; reused its themes"]
             report.notes.extend(notes)
             themes = project.store.themes(latest.id)

@@ -40,7 +40,7 @@ from ..errors import QualkitError
 from .base import normalise
 from .sentence_transformers import MINILM_ID, _offline
 
-RECIPE = "onnx-int8-sq0.8-pertoken-v3"  # bump when the export recipe changes: it keys the cache folder and model_id
+RECIPE = "onnx-int8-sq0.8-pertoken-v4"  # bump when the export recipe changes: it keys the cache folder and model_id
 FAST_ID = f"{MINILM_ID}+{RECIPE}"
 SMOOTH_ALPHA = 0.8  # SmoothQuant migration strength: 0.8 gave the best worst-case cosine of 0.5 / 0.7 / 0.8 / 0.9 / 1.0
 DIM = 384
@@ -161,60 +161,77 @@ def export_onnx(model_path: str | os.PathLike, out_dir: str | os.PathLike) -> Pa
 def _quantise_per_token(path: Path) -> None:
     """Rewrite every DynamicQuantizeLinear of the int8 model at `path` (in place) to one scale per token.
 
-    x (batch, tokens, d) becomes q = round(x / r) + 128 as uint8 with r = max|x| / 127 over the last axis, zero point
-    128 for MatMulInteger, and the row scale r multiplies the layer's output after the int8 product. The old scale
-    output becomes the constant 1 so the graph still matches ONNX Runtime's MatMulIntegerToFloat fusion, which
-    assumes a scalar activation scale (a (batch, tokens, 1) scale there gives wrong results, cosine 0.16).
+    ONNX Runtime's quantiser emits x -> DynamicQuantizeLinear -> MatMulInteger(W) -> Cast -> Mul(x_scale * w_scale)
+    with one scale for the whole tensor x (batch, tokens, d). Each becomes, on x flattened to (batch * tokens, d):
+    r = max|row| / 127 per row, q = QuantizeLinear(x, r, 128) along axis 0, y = MatMulIntegerToFloat(q, W, 1,
+    w_scale) * r, reshaped back to (batch, tokens, out). Two reductions, one quantising pass and one scaling pass
+    per layer; the product and its conversion to float are ONNX Runtime's fused int8 kernel.
     """
     import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     model = onnx.load(str(path))
     g = model.graph
+    weights = {w.name: w for w in g.initializer}
+    producer = {o: n for n in g.node for o in n.output}
     consumers: dict[str, list] = {}
     for n in g.node:
         for i in n.input:
             consumers.setdefault(i, []).append(n)
     g.initializer.extend([numpy_helper.from_array(np.array(v, dtype), name) for name, v, dtype in (
-        ("pt_127", 127.0, np.float32), ("pt_eps", 1e-8, np.float32), ("pt_128", 128.0, np.float32),
-        ("pt_one", 1.0, np.float32), ("pt_zero_point", 128, np.uint8))])
-    scale_after: dict[str, object] = {}  # name of a layer's output Mul -> the row-scale Mul that follows it
-    nodes = []
+        ("pt_inv127", 1 / 127, np.float32), ("pt_eps", 1e-8, np.float32), ("pt_one", 1.0, np.float32),
+        ("pt_zp", [128], np.uint8), ("pt_zp0", 128, np.uint8), ("pt_start", [0], np.int64),
+        ("pt_last", [-1], np.int64))])
+    replaced: dict[str, list] = {}  # name of a DynamicQuantizeLinear -> the nodes that replace its whole pattern
+    dropped: set[str] = set()
     for n in g.node:
         if n.op_type != "DynamicQuantizeLinear":
-            nodes.append(n)
             continue
-        x, (q, s, zp), p = n.input[0], n.output, n.name
+        x, q, p = n.input[0], n.output[0], n.name
         (matmul,) = consumers[q]
         (cast,) = consumers[matmul.output[0]]
         (mul,) = consumers[cast.output[0]]
-        if (matmul.op_type, cast.op_type, mul.op_type) != ("MatMulInteger", "Cast", "Mul"):
-            raise QualkitError(f"{path}: unexpected quantised pattern after {p} "
-                               f"({matmul.op_type}, {cast.op_type}, {mul.op_type}); bump onnxruntime's "
-                               "quantiser expectations in qualkit/embed/fast.py")
-        y, row = mul.output[0], p + "_row_scale"
-        mul.output[0] = y + "_unscaled"
-        scale_after[mul.name] = helper.make_node("Mul", [y + "_unscaled", row], [y], name=p + "_row_mul")
-        nodes += [helper.make_node("Abs", [x], [p + "_abs"], name=p + "_abs"),
-                  helper.make_node("ReduceMax", [p + "_abs"], [p + "_amax"], name=p + "_amax", axes=[-1],
-                                   keepdims=1),
-                  helper.make_node("Max", [p + "_amax", "pt_eps"], [p + "_amax_eps"], name=p + "_amax_eps"),
-                  helper.make_node("Div", [p + "_amax_eps", "pt_127"], [row], name=p + "_row"),
-                  helper.make_node("Div", [x, row], [p + "_scaled"], name=p + "_scaled"),
-                  helper.make_node("Round", [p + "_scaled"], [p + "_round"], name=p + "_round"),
-                  helper.make_node("Add", [p + "_round", "pt_128"], [p + "_shift"], name=p + "_shift"),
-                  helper.make_node("Cast", [p + "_shift"], [q], name=p + "_cast", to=TensorProto.UINT8),
-                  helper.make_node("Identity", ["pt_zero_point"], [zp], name=p + "_zp"),
-                  helper.make_node("Identity", ["pt_one"], [s], name=p + "_one")]
-    if not scale_after:
+        scales = producer.get(mul.input[1])
+        if (matmul.op_type, cast.op_type, mul.op_type, getattr(scales, "op_type", "")) != \
+                ("MatMulInteger", "Cast", "Mul", "Mul") or matmul.input[1] not in weights:
+            raise QualkitError(f"{path}: unexpected quantised pattern after {p}; bump onnxruntime's quantiser "
+                               "expectations in qualkit/embed/fast.py")
+        w_scale = next(i for i in scales.input if i in weights)
+        d_in, d_out = weights[matmul.input[1]].dims
+        g.initializer.extend([numpy_helper.from_array(np.array([-1, d_in], np.int64), p + "_flat"),
+                              numpy_helper.from_array(np.array([d_out], np.int64), p + "_out")])
+        dropped |= {matmul.name, cast.name, mul.name, scales.name}
+        replaced[p] = [
+            helper.make_node("Reshape", [x, p + "_flat"], [p + "_x"], name=p + "_x"),
+            helper.make_node("ReduceMax", [p + "_x"], [p + "_max"], name=p + "_max", axes=[1], keepdims=0),
+            helper.make_node("ReduceMin", [p + "_x"], [p + "_min"], name=p + "_min", axes=[1], keepdims=0),
+            helper.make_node("Neg", [p + "_min"], [p + "_nmin"], name=p + "_nmin"),
+            helper.make_node("Max", [p + "_max", p + "_nmin", "pt_eps"], [p + "_amax"], name=p + "_amax"),
+            helper.make_node("Mul", [p + "_amax", "pt_inv127"], [p + "_r"], name=p + "_r"),
+            helper.make_node("Shape", [p + "_r"], [p + "_n"], name=p + "_n"),
+            helper.make_node("Expand", ["pt_zp", p + "_n"], [p + "_zp"], name=p + "_zp"),
+            helper.make_node("QuantizeLinear", [p + "_x", p + "_r", p + "_zp"], [p + "_q"], name=p + "_q", axis=0),
+            helper.make_node("MatMulIntegerToFloat", [p + "_q", matmul.input[1], "pt_one", w_scale, "pt_zp0",
+                                                      matmul.input[3]], [p + "_y"], name=p + "_mm",
+                             domain="com.microsoft"),
+            helper.make_node("Unsqueeze", [p + "_r", "pt_last"], [p + "_rc"], name=p + "_rc"),
+            helper.make_node("Mul", [p + "_y", p + "_rc"], [p + "_ys"], name=p + "_ys"),
+            helper.make_node("Shape", [x], [p + "_shape"], name=p + "_shape"),
+            helper.make_node("Slice", [p + "_shape", "pt_start", "pt_last"], [p + "_lead"], name=p + "_lead"),
+            helper.make_node("Concat", [p + "_lead", p + "_out"], [p + "_yshape"], name=p + "_yshape", axis=0),
+            helper.make_node("Reshape", [p + "_ys", p + "_yshape"], [mul.output[0]], name=p + "_y3")]
+    if not replaced:
         raise QualkitError(f"{path}: no DynamicQuantizeLinear node to rewrite; the quantiser's output changed")
-    ordered = []
-    for n in nodes:  # the row-scale Mul goes right after the Mul it rescales: nodes must stay topologically sorted
-        ordered.append(n)
-        if n.op_type == "Mul" and n.name in scale_after:
-            ordered.append(scale_after[n.name])
+    nodes = []
+    for n in g.node:  # each pattern's replacement goes where its quantiser was: the graph stays sorted
+        if n.name in replaced:
+            nodes += replaced[n.name]
+        elif n.name not in dropped:
+            nodes.append(n)
     del g.node[:]
-    g.node.extend(ordered)
+    g.node.extend(nodes)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
 

@@ -8,7 +8,7 @@ DEFAULTS: dict[str, object] = {
     "roles": ("participant",),  # which segments get suggestions (interviewer turns are context, not data)
     "context": True,          # use the interviewer's question (zero-shot: mixed in; learned: its own features)
     "question_weight": 0.5,   # weight of the question vector mixed into the segment vector for zero-shot scoring
-    "question_chars": 150,    # the question is the interviewer turn's last sentences up to this length (0: whole turn)
+    "question_chars": 100,    # the question: the interviewer turn's last sentences up to this length (0: whole turn)
     "neighbours": 1,          # classifier features: mean vectors of this many segments before and after (0: off)
     "zs_neighbours": 3,       # zero-shot: mean of this many segments before and after is mixed in (0: off)
     "zs_neighbour_weight": 0.5,  # weight of each of those two means in the zero-shot vector (the segment keeps most)
@@ -20,7 +20,7 @@ DEFAULTS: dict[str, object] = {
     # (a, b): the zero-shot score is sigmoid(a * logit + b), and its threshold sigmoid(b), so the same suggestions
     # are above it whatever (a, b). Fitted by Platt scaling on the sample study's reference codings
     # (benchmarks/calibrate_zero_shot.py), never on SERDIF; (1, 0) gives the uncalibrated scores
-    "zs_calibration": (0.6585, -2.8507),
+    "zs_calibration": (0.6563, -2.8507),
     "min_batch": 20,          # below this many segments, similarities are not standardised over the batch
     "learn": True,            # train per-code classifiers once a code has enough decided segments
     "min_positive": 3,

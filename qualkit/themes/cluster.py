@@ -11,6 +11,7 @@ import numpy as np
 from scipy.cluster.hierarchy import cut_tree, linkage
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
+from sklearn.utils import check_random_state
 
 from ..errors import QualkitError
 from .jit_cache import cache_umap_compilation
@@ -117,20 +118,24 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         info.update(k=k, k_chosen_by="fixed")
     else:
         best = None
-        # silhouette is quadratic in n: above SILHOUETTE_SAMPLE segments it is computed on a seeded sample
-        sample = {"sample_size": SILHOUETTE_SAMPLE, "random_state": seed} if n > SILHOUETTE_SAMPLE else {}
+        # silhouette is quadratic in n: above SILHOUETTE_SAMPLE segments it is computed on a seeded sample (the
+        # rows sklearn's sample_size would draw), and the sample's distances are computed once for every k
+        rows = check_random_state(seed).permutation(n)[:SILHOUETTE_SAMPLE] if n > SILHOUETTE_SAMPLE else \
+            np.arange(n)
+        dist = np.clip(1.0 - x[rows] @ x[rows].T, 0.0, 2.0)
+        np.fill_diagonal(dist, 0.0)
         for kk in ks:
             lab = fit(kk)
-            if len(set(lab.tolist())) < 2:
+            if len(set(lab.tolist())) < 2 or len(set(lab[rows].tolist())) < 2:
                 continue
-            s = float(silhouette_score(x, lab, metric="cosine", **sample))
+            s = float(silhouette_score(dist, lab[rows], metric="precomputed"))
             if best is None or s > best[0] + 1e-9:
                 best = (s, kk, lab)
         if best is None:
             raise QualkitError(f"{n} segments could not be split into 2 or more clusters (identical embeddings?)")
         labels = best[2]
         info.update(k=best[1], k_chosen_by="silhouette", silhouette=round(best[0], 4), k_range=[lo, hi])
-        if sample:
+        if n > SILHOUETTE_SAMPLE:
             info["silhouette_sample"] = SILHOUETTE_SAMPLE
     return _canonical(labels), info
 

@@ -114,3 +114,23 @@ def test_guided_mode_keeps_bertopic_and_says_why(monkeypatch, codebook):
     assert res.method == "bertopic"  # the fake reports no guidance; the real one reports bertopic+zeroshot
     assert any(n.startswith("guided BERTopic left 75% of 48 segments as outliers with 2 topic(s); kept it "
                             "because a fallback would drop the codebook guidance") for n in res.notes)
+
+
+@pytest.mark.parametrize("n", [300, cluster.SILHOUETTE_SAMPLE + 200])
+def test_silhouette_choice_matches_sklearns_own_sampled_silhouette(n):
+    """The distances are computed once for every k; the chosen k and score must be what sklearn gives per k."""
+    from scipy.cluster.hierarchy import cut_tree, linkage
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(12, 16))
+    x = centres[rng.integers(0, 12, n)] + 0.6 * rng.normal(size=(n, 16))
+    lab, info = cluster.fit_fallback(x, seed=5, k_min=4, k_max=14)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    ks = list(range(info["k_range"][0], info["k_range"][1] + 1))
+    cuts = cut_tree(linkage(unit, method="ward"), n_clusters=ks).T
+    sample = {"sample_size": cluster.SILHOUETTE_SAMPLE, "random_state": 5} if n > cluster.SILHOUETTE_SAMPLE else {}
+    scores = [silhouette_score(unit, c, metric="cosine", **sample) for c in cuts]
+    assert info["k"] == ks[int(np.argmax(scores))]
+    assert info["silhouette"] == pytest.approx(max(scores), abs=1e-4)
+    assert ("silhouette_sample" in info) == bool(sample)
