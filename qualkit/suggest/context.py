@@ -14,6 +14,8 @@ import numpy as np
 from ..segment.model import Segment
 from ..segment.sentences import sentence_spans
 
+SPLIT_CONTEXT = 100  # characters of context before the part of a turn a question can start in
+
 
 def question_text(turn: str, max_chars: int) -> str:
     """The question an interviewer turn ends with: its last sentences, at most `max_chars` long (0: the whole turn).
@@ -27,8 +29,12 @@ def question_text(turn: str, max_chars: int) -> str:
     turn = turn.strip()
     if max_chars <= 0 or len(turn) <= max_chars:
         return turn
+    # Punkt decides a boundary from the words on either side of it, so only the tail of the turn is split: its
+    # last max_chars plus some left context (a long turn split whole cost seconds over a large corpus).
+    offset = max(0, len(turn) - max_chars - SPLIT_CONTEXT)
     start = len(turn)
-    for s, _ in reversed(sentence_spans(turn)):
+    for s, _ in reversed(sentence_spans(turn[offset:])):
+        s += offset
         if len(turn) - s > max_chars:
             break
         start = s

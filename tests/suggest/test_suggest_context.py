@@ -100,3 +100,50 @@ def test_question_text_is_always_a_stripped_tail_of_the_turn_within_the_limit(tu
     out = question_text(turn, limit)
     assert turn.strip().endswith(out) and out == out.strip()
     assert len(out) <= limit if limit else out == turn.strip()
+
+
+def _question_from_whole_turn(turn: str, max_chars: int) -> str:
+    """question_text's rule applied to sentence boundaries found in the whole turn (what the tail split must equal)."""
+    from qualkit.segment.sentences import sentence_spans
+    turn = turn.strip()
+    if max_chars <= 0 or len(turn) <= max_chars:
+        return turn
+    start = len(turn)
+    for s, _ in reversed(sentence_spans(turn)):
+        if len(turn) - s > max_chars:
+            break
+        start = s
+    if start == len(turn):
+        cut = turn.find(" ", len(turn) - max_chars)
+        start = cut + 1 if 0 <= cut < len(turn) - 1 else len(turn) - max_chars
+    return turn[start:].strip()
+
+
+_WORDS = st.sampled_from(["Thanks", "that's", "helpful.", "Dr.", "Smith", "said", "e.g.", "the", "U.S.", "rules",
+                          "so", "...", "What", "do", "you", "think?", "Okay!", "\n", "3.5", "p.m.", "(yes).", "A.",
+                          "\"Really?\"", "Mr.", "and", "then", "why?", "No.", "etc.", "I", "see."])
+
+
+@given(st.lists(_WORDS, max_size=120).map(" ".join), st.integers(1, 200))
+def test_question_text_splitting_only_the_tail_equals_splitting_the_whole_turn(turn, limit):
+    assert question_text(turn, limit) == _question_from_whole_turn(turn, limit)
+
+
+def test_question_text_tail_split_on_real_interviewer_turns():
+    """The questions (interviewer turns) before the Anthropic interviews' first 600 answers: same either way."""
+    from pathlib import Path
+
+    from qualkit.ingest import read_file
+    from qualkit.segment import segment_transcript
+    path = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "anthropic-interviewer" / "all_transcripts.csv"
+    if not path.exists():
+        pytest.skip(f"{path} not found")
+    turns = []
+    for t in read_file(path):
+        turns += [s.question for s in segment_transcript(t, "turn") if s.question]
+        if len(turns) > 600:
+            break
+    assert len(turns) > 600
+    for turn in turns:
+        for limit in (60, 100, 150):
+            assert question_text(turn, limit) == _question_from_whole_turn(turn, limit)
