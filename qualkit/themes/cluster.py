@@ -106,7 +106,7 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         ks = list(range(lo, hi + 1))
     if algorithm == "agglomerative":
         # one Ward tree cut at every k: what AgglomerativeClustering(linkage="ward") gives for each k
-        cuts = dict(zip(ks, cut_tree(linkage(x, method="ward"), n_clusters=ks).T))
+        cuts = dict(zip(ks, cut_tree(ward_tree(x), n_clusters=ks).T))
 
     def fit(kk: int) -> np.ndarray:
         if algorithm == "kmeans":
@@ -138,6 +138,26 @@ def fit_fallback(embeddings: np.ndarray, *, algorithm: str = "agglomerative", se
         if n > SILHOUETTE_SAMPLE:
             info["silhouette_sample"] = SILHOUETTE_SAMPLE
     return _canonical(labels), info
+
+
+def ward_tree(x: np.ndarray, block: int = 512) -> np.ndarray:
+    """scipy's Ward linkage of the unit rows `x`, its distances computed by matrix products.
+
+    linkage(x, "ward") first runs scipy's pdist, a single-threaded loop over every pair: 26 of its 35 seconds at
+    10,000 segments. For unit vectors |a - b| = sqrt(2 - 2 a.b), so a block of rows times the rest gives the same
+    condensed distances (to rounding) from BLAS in a second.
+    """
+    n = len(x)
+    condensed = np.empty(n * (n - 1) // 2)
+    pos = 0
+    for i0 in range(0, n - 1, block):
+        i1 = min(i0 + block, n - 1)
+        d = np.sqrt(np.clip(2.0 - 2.0 * (x[i0:i1] @ x[i0:].T), 0.0, None))
+        for r in range(i1 - i0):  # row i's pairs with every later row
+            m = n - (i0 + r) - 1
+            condensed[pos:pos + m] = d[r, r + 1:]
+            pos += m
+    return linkage(condensed, method="ward")
 
 
 def _canonical(labels: np.ndarray) -> np.ndarray:

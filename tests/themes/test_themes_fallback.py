@@ -134,3 +134,18 @@ def test_silhouette_choice_matches_sklearns_own_sampled_silhouette(n):
     assert info["k"] == ks[int(np.argmax(scores))]
     assert info["silhouette"] == pytest.approx(max(scores), abs=1e-4)
     assert ("silhouette_sample" in info) == bool(sample)
+
+
+@pytest.mark.parametrize("n,block", [(3, 512), (257, 64), (900, 512)])
+def test_ward_tree_is_scipys_ward_linkage(n, block):
+    """Distances from matrix products (in blocks of rows) give scipy's own tree: same heights, same cuts."""
+    from scipy.cluster.hierarchy import cut_tree, linkage
+
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(12, 32))[rng.integers(0, 12, n)] + 0.5 * rng.normal(size=(n, 32))
+    x[-1] = x[0]  # a duplicate text: distance exactly 0 in scipy, must stay >= 0 here
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    ours, theirs = cluster.ward_tree(x, block=block), linkage(x, method="ward")
+    np.testing.assert_allclose(ours[:, 2], theirs[:, 2], atol=1e-6)
+    ks = list(range(1, min(n, 30)))
+    assert (cut_tree(ours, n_clusters=ks) == cut_tree(theirs, n_clusters=ks)).all()
