@@ -149,3 +149,34 @@ def test_ward_tree_is_scipys_ward_linkage(n, block):
     np.testing.assert_allclose(ours[:, 2], theirs[:, 2], atol=1e-6)
     ks = list(range(1, min(n, 30)))
     assert (cut_tree(ours, n_clusters=ks) == cut_tree(theirs, n_clusters=ks)).all()
+
+
+@pytest.mark.parametrize("n", [2, 3, 60, 1500])
+def test_cut_levels_gives_scipys_cut_tree_partitions(n):
+    from scipy.cluster.hierarchy import cut_tree
+
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(n, 8))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    tree = cluster.ward_tree(x)
+    ks = sorted({1, n, *rng.integers(1, n + 1, 6).tolist()})
+    ours = cluster.cut_levels(tree, ks)
+    for k, theirs in zip(ks, cut_tree(tree, n_clusters=ks).T):
+        # same partition: the pairs (ours, theirs) are one-to-one
+        assert len(set(ours[k].tolist())) == k
+        assert len(set(zip(ours[k].tolist(), theirs.tolist()))) == k
+
+
+def test_cut_levels_with_duplicate_texts_nests_and_keeps_duplicates_together():
+    """Identical vectors merge at height 0, a tie scipy's cut_tree orders its own way; any tie order is a valid
+    tree cut, so here the cuts must just have k clusters, nest, and never split two identical texts above k=n/2."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 8))
+    x[20:] = x[:20]
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    cuts = cluster.cut_levels(cluster.ward_tree(x), list(range(1, 41)))
+    for k in range(1, 40):
+        assert len(set(cuts[k].tolist())) == k
+        assert len(set(zip(cuts[k + 1].tolist(), cuts[k].tolist()))) == k + 1  # level k merges level k+1's sets
+    for k in range(1, 21):
+        assert (cuts[k][:20] == cuts[k][20:]).all()
