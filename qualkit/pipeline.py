@@ -34,9 +34,9 @@ class _Timer:
         self.report.timings[self.stage] = self.report.timings.get(self.stage, 0.0) + time.perf_counter() - self.t0
 
 
-def load_embedder(name: str = "minilm", **opts):
-    from .embed import get_embedder
-    return get_embedder(name, **opts)
+def load_embedder(name: str | None = None, **opts):
+    from .embed import DEFAULT_EMBEDDER, get_embedder
+    return get_embedder(name or DEFAULT_EMBEDDER, **opts)
 
 
 def participant_segments(project: Project):
@@ -130,7 +130,7 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
                                notes=notes)
         result = discover_themes(segments, vectors, codebook=codebook, covered=frozenset(covered),
                                  participants=participants, seed=seed,
-                                 embedding_model=getattr(embedder, "model", None))
+                                 embedding_model=embedder)
         result = replace(result, run=replace(result.run, params={**result.run.params, "input_key": key}))
         project.store.put_run(result.run, themes=result.themes)
     report.counts["themes"] = len(result.themes)

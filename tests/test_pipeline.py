@@ -39,3 +39,18 @@ def test_suggest_is_reused_until_an_input_changes(tmp_path):
     assert run3.id != run1.id and report.notes == []  # a new decision: recomputed
     run4, _ = run_suggest(project, emb, seed=1)
     assert run4.id != run3.id  # another seed: recomputed
+
+
+def test_themes_get_the_pipelines_embedder(tmp_path):
+    """run_themes hands its embedder to theme discovery: the run records the model, keywords are re-ranked
+    with it and each theme names its closest code."""
+    from qualkit.pipeline import run_themes
+
+    project = Project.init(tmp_path / "p")
+    ingest(project, [Path(__file__).parents[1] / "sample_transcripts"])
+    project.store.put_codebook(CODEBOOK)
+    emb = FakeEmbedder()
+    result = run_themes(project, emb)
+    assert result.run.model == emb.model_id
+    assert "keywords re-ranked by similarity to the theme centroid (KeyBERT-inspired)" in result.notes
+    assert len([n for n in result.notes if " is closest to code " in n]) == len(result.themes) > 0

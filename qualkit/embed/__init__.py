@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from .base import Embedder, EmbeddingCache, normalise
 from .cache import MemoryCache, embed_texts
-from .registry import available_embedders, get_embedder, register_embedder
+from .registry import DEFAULT_EMBEDDER, available_embedders, get_embedder, register_embedder
 from .fast import minilm_fast
 from .sentence_transformers import MINILM_ID, SentenceTransformerEmbedder, local_model, minilm
 
 register_embedder("minilm", minilm)
 register_embedder("sentence-transformers", local_model)
-register_embedder("minilm-fast", minilm_fast)  # ONNX Runtime, int8: see benchmarks/README.md before choosing it
+register_embedder("minilm-fast", minilm_fast)  # the default: ONNX Runtime, per-token int8 (benchmarks/README.md)
 
-__all__ = ["Embedder", "EmbeddingCache", "MemoryCache", "embed_texts", "get_embedder", "register_embedder",
+__all__ = ["DEFAULT_EMBEDDER", "Embedder", "EmbeddingCache", "MemoryCache", "embed_texts", "get_embedder", "register_embedder",
            "available_embedders", "SentenceTransformerEmbedder", "MINILM_ID", "normalise"]

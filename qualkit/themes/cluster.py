@@ -16,8 +16,25 @@ from sklearn.utils import check_random_state
 from ..errors import QualkitError
 from .jit_cache import cache_umap_compilation
 from .knn import cosine_neighbours
+from .labels import encode
 
 SILHOUETTE_SAMPLE = 3000
+
+
+def _backend(model):
+    """BERTopic's `embedding_model` for `model`: a SentenceTransformer or BERTopic backend as it is, any qualkit
+    Embedder (`encode(texts)`) wrapped, so zero-shot topics are embedded offline by the encoder that embedded the
+    segments (BERTopic would otherwise fall back to downloading a model by name)."""
+    from bertopic.backend import BaseEmbedder
+
+    if model is None or isinstance(model, BaseEmbedder) or type(model).__module__.startswith("sentence_transformers"):
+        return model
+
+    class QualkitBackend(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return encode(model, documents)
+
+    return QualkitBackend(embedding_model=model)
 
 
 def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_topic_size: int,
@@ -42,6 +59,7 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
     from sklearn.feature_extraction.text import CountVectorizer
 
     cache_umap_compilation()
+    embedding_model = _backend(embedding_model)
     emb = np.array(embeddings, dtype=np.float32, copy=True)
     k = min(n_neighbors, len(texts) - 1)
     # Guided fits change what UMAP sees (seed topics edit the vectors, zero-shot topics take documents out), so

@@ -47,7 +47,7 @@ def build_sample_project(dest: str | Path | None = None, *, embedder=None, sourc
         report(0.5, "Suggesting codes (first run loads the embedding model)")
         if embedder is None:
             from ..embed import get_embedder
-            embedder = get_embedder("minilm")
+            embedder = get_embedder()
         run, suggestions = suggest(store.segments(role="participant"), store.codebook(), embedder,
                                    decisions=store.decisions(), cache=store, seed=0)
         store.put_run(run, suggestions=suggestions)

@@ -114,3 +114,22 @@ def test_zero_shot_guidance_uses_the_codebook(real):
     assert len(closest) == len(res.themes)
     # at least one theme is about code: the zero-shot topic for coding help should find its segments
     assert any("'Coding help'" in n for n in closest)
+
+
+def test_zero_shot_guidance_with_a_qualkit_embedder(real):
+    """The pipeline passes qualkit's own Embedder (not a SentenceTransformer): BERTopic must embed the zero-shot
+    topics with it, offline, instead of ignoring them or looking for a model by name."""
+    from qualkit.embed import get_embedder
+
+    segments, _, participants, _ = real
+    embedder = get_embedder("minilm-fast")
+    emb = embedder.encode([s.text for s in segments])
+    codebook = Codebook(name="ai at work", codes=(
+        Code(name="Writing help", definition="Using AI to draft, edit or proofread emails, reports and text."),
+        Code(name="Coding help", definition="Using AI to write, debug or explain software code."),
+    ))
+    res = discover_themes(segments, emb, codebook=codebook, participants=participants, embedding_model=embedder,
+                          params={"mode": "guided", "clustering": "bertopic"})
+    assert res.method == "bertopic+zeroshot"
+    assert res.run.model == embedder.model_id
+    assert len([n for n in res.notes if " is closest to code " in n]) == len(res.themes) > 0
