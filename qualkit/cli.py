@@ -194,8 +194,8 @@ def status(project_dir, db):
 
 embedder_option = click.option("--embedder", default="minilm-fast", show_default=True,
                                help="Embedding backend by name: minilm-fast (all-MiniLM-L6-v2 via ONNX Runtime, "
-                                    "int8; 3.7x faster on our 2-core test machine) or minilm (the reference sentence-transformers "
-                                    "encoder); both local and offline.")
+                                    "int8; about 3x faster on our 2-core test machine) or minilm (the reference "
+                                    "sentence-transformers encoder); both local and offline.")
 seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the run).")
 
 

@@ -8,9 +8,9 @@ from .base import Embedder
 
 _REGISTRY: dict[str, Callable[..., Embedder]] = {}
 
-# qualkit's default: all-MiniLM-L6-v2 through ONNX Runtime with per-token int8, measured at 3.7x the reference
-# sentence-transformers encoder on the 2-core test machine, with cosine >= 0.99 on every benchmark text and SERDIF
-# kappa within 0.01 (benchmarks/README.md). "minilm" is the reference encoder itself.
+# qualkit's default: all-MiniLM-L6-v2 through ONNX Runtime with per-token int8, measured at 3.0-3.4x the
+# reference sentence-transformers encoder on the 2-core test machine, with cosine >= 0.99 on every benchmark text
+# and SERDIF kappa within 0.01 (benchmarks/README.md). "minilm" is the reference encoder itself.
 DEFAULT_EMBEDDER = "minilm-fast"
 
 
