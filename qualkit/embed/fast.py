@@ -139,7 +139,10 @@ def export_onnx(model_path: str | os.PathLike, out_dir: str | os.PathLike) -> Pa
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # the user sees one line saying what happens, not a weights progress bar
-    model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
+    try:
+        model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
+    finally:
+        hf_logging.enable_progress_bar()
     _smooth(model, _calibration_inputs(model_path))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
