@@ -285,16 +285,17 @@ def summarise(results: list[dict], startup: dict) -> dict:
     anth = {r["fraction"]: r for r in results if r.get("fraction") and "error" not in r}
     if len(anth) >= 2:
         lo, hi = min(anth), max(anth)
-        per = {f: anth[f]["cold"]["seconds"]["total"] / anth[f]["cold"]["counts"]["segments"] for f in anth}
         fr = sorted(anth)
+        t = {f: anth[f]["cold"]["seconds"]["total"] for f in fr}
         n = {f: anth[f]["cold"]["counts"]["segments"] for f in fr}
+        per = {f: t[f] / n[f] for f in fr}
         # time = fixed + marginal * segments through the smallest and largest run: a ratio below 1 with a steady
         # marginal cost means fixed costs (imports, the first UMAP fit) are being spread, not that work shrank
-        marginal = (per[hi] * n[hi] - per[lo] * n[lo]) / (n[hi] - n[lo])
+        marginal = (t[hi] - t[lo]) / (n[hi] - n[lo])
         out["scaling"] = {"fractions": fr, "seconds_per_segment": per,
                           "ratio_largest_to_smallest": per[hi] / per[lo],
                           "step_ratios": {f"{a:.0%}->{b:.0%}": per[b] / per[a] for a, b in zip(fr, fr[1:])},
-                          "marginal_seconds_per_segment": marginal, "fixed_seconds": per[lo] * n[lo] - marginal * n[lo]}
+                          "marginal_seconds_per_segment": marginal, "fixed_seconds": t[lo] - marginal * n[lo]}
     full = anth.get(1.0)
     if full:
         out["peak_rss_full_corpus_bytes"] = full.get("peak_rss_bytes_children") or full["peak_rss_bytes_pipeline"]

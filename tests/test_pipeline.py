@@ -9,7 +9,7 @@ from project_data import P01, P02  # noqa: E402
 
 from qualkit.codebook.model import Code, Codebook  # noqa: E402
 from qualkit.coding import Decision  # noqa: E402
-from qualkit.pipeline import PipelineReport, run_suggest  # noqa: E402
+from qualkit.pipeline import PipelineReport, run_suggest, run_themes  # noqa: E402
 from qualkit.project import Project, ingest  # noqa: E402
 
 CODEBOOK = Codebook("cb", (Code("Human oversight", "A person reads and approves every AI draft.",
@@ -44,8 +44,6 @@ def test_suggest_is_reused_until_an_input_changes(tmp_path):
 def test_themes_get_the_pipelines_embedder(tmp_path):
     """run_themes hands its embedder to theme discovery: the run records the model, keywords are re-ranked
     with it and each theme names its closest code."""
-    from qualkit.pipeline import run_themes
-
     project = Project.init(tmp_path / "p")
     ingest(project, [Path(__file__).parents[1] / "sample_transcripts"])
     project.store.put_codebook(CODEBOOK)

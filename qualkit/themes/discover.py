@@ -68,9 +68,10 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     Inputs: `segments` and `embeddings` (row i embeds segments[i], shape (n, d)); `codebook` switches on
     novelty mode by default (only segments not in `covered`, i.e. without accepted codes or confident
     suggestions, are clustered, and each theme is a candidate new code) or, with params mode="guided",
-    zero-shot/seeded topics from the code definitions (needs `embedding_model`: a qualkit Embedder
-    or a loaded SentenceTransformer, which also re-ranks keywords and names each theme's closest code); `participants` maps transcript id -> attributes (`group`, optional
-    `participant_id`) for quote spread and per-group counts; `params` overrides DEFAULTS.
+    zero-shot/seeded topics from the code definitions (needs `embedding_model`: a qualkit Embedder or a loaded
+    SentenceTransformer, which also re-ranks keywords and names each theme's closest code); `participants` maps
+    transcript id -> attributes (`group`, optional `participant_id`) for quote spread and per-group counts;
+    `params` overrides DEFAULTS.
     Output: ThemeResult. Deterministic for a fixed seed; Theme.id = stable_id over sorted member ids.
     Errors: QualkitError for mismatched inputs, unknown params, or guidance without a model.
     """
