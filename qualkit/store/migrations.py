@@ -9,10 +9,25 @@ import sqlalchemy as sa
 from . import schema
 
 
+V1_TABLES = ("meta", "transcripts", "segments", "participants", "codebooks", "decisions", "runs", "suggestions",
+             "themes", "theme_events", "memos", "embeddings", "code_renames")
+
+
 def _m1_initial(conn: sa.Connection) -> None:
-    schema.metadata.create_all(conn)
-    for table in schema.APPEND_ONLY:
+    schema.metadata.create_all(conn, tables=[schema.metadata.tables[t] for t in V1_TABLES])
+    for table in schema.V1_APPEND_ONLY:
         _append_only(conn, table)
+
+
+def _m2_accounts_llm_cache_truncate(conn: sa.Connection) -> None:
+    """Sign-in accounts and their attempts, the language-model cache, and TRUNCATE refused on event tables."""
+    schema.metadata.create_all(conn, tables=[schema.accounts, schema.sign_ins, schema.llm_cache])
+    _append_only(conn, "sign_ins")
+    if conn.dialect.name == "postgresql":
+        for table in schema.APPEND_ONLY:
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION qualkit_append_only()")
 
 
 def _append_only(conn: sa.Connection, table: str) -> None:
@@ -31,7 +46,7 @@ def _append_only(conn: sa.Connection, table: str) -> None:
             f"FOR EACH ROW EXECUTE FUNCTION qualkit_append_only()")
 
 
-MIGRATIONS = [_m1_initial]
+MIGRATIONS = [_m1_initial, _m2_accounts_llm_cache_truncate]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

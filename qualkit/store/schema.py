@@ -150,4 +150,33 @@ code_renames = sa.Table(
     sa.Column("at", sa.String(32), nullable=False),
 )
 
-APPEND_ONLY = ("decisions", "theme_events", "memos", "codebooks", "code_renames")
+# Sign-in accounts for an app served beyond loopback (qualkit.auth): one row per coder, salted slow hash.
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+)
+
+# Every sign-in attempt, kept (rate limiting counts recent failures across processes; an audit trail).
+sign_ins = sa.Table(
+    "sign_ins", metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(255), nullable=False, index=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+    sa.Column("client", sa.Text, nullable=False),
+)
+
+# Language-model answers by (server model id and digest, prompt hash): a re-run makes no calls (qualkit.llm).
+llm_cache = sa.Table(
+    "llm_cache", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("response", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+APPEND_ONLY = ("decisions", "theme_events", "memos", "codebooks", "code_renames", "sign_ins")
+V1_APPEND_ONLY = ("decisions", "theme_events", "memos", "codebooks", "code_renames")
