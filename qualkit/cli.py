@@ -209,7 +209,7 @@ def suggest(project_dir, db, embedder, seed):
     """Suggest codebook codes for every participant segment (nothing is coded until a person accepts)."""
     from .pipeline import load_embedder, run_suggest
     run, suggestions = run_suggest(_open(project_dir, db), load_embedder(embedder), seed=seed)
-    confident = sum(1 for x in suggestions if x.explanation.get("above_threshold"))
+    confident = sum(1 for x in suggestions if x.above_threshold)
     click.echo(f"run {run.id}: {len(suggestions)} suggestions ({confident} above their code's threshold) "
                f"with {run.model}, codebook {run.codebook_hash}, seed {run.seed}")
 

@@ -101,18 +101,15 @@ def _model(embedder) -> str:
 def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = True,
                report: PipelineReport | None = None):
     """Discover candidate themes (by default among segments no code covers); stores the run. Returns the result."""
+    from .suggest.coverage import covered_segments
     from .themes import ThemeResult, discover_themes
     report = report or PipelineReport()
     segments = participant_segments(project)
     with _Timer(report, "embed"):
         vectors = embed_segments(project, embedder, segments)
     codebook = project.store.codebook() if novelty else None
-    covered: set[str] = set()
-    if codebook is not None:
-        coded = {(c.transcript_id, c.char_start, c.char_end) for c in project.store.codings()}
-        covered |= {s.id for s in segments if (s.transcript_id, s.char_start, s.char_end) in coded}
-        # a suggestion above its code's threshold is one the tool would code: its segment is covered
-        covered |= {x.segment_id for x in project.store.suggestions() if x.explanation.get("above_threshold")}
+    covered = (covered_segments(segments, project.store.codings(), project.store.suggestions())
+               if codebook is not None else frozenset())
     # discover_themes wants attributes per transcript (for quote spread and per-group counts)
     people = project.store.participants()
     participants = {t.id: {**people.get(t.participant_id or t.id, {}), "participant_id": t.participant_id or t.id}
@@ -128,7 +125,7 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
             report.counts["themes"] = len(themes)
             return ThemeResult(run=latest, themes=themes, assignments={}, method=str(latest.params.get("method")),
                                notes=notes)
-        result = discover_themes(segments, vectors, codebook=codebook, covered=frozenset(covered),
+        result = discover_themes(segments, vectors, codebook=codebook, covered=covered,
                                  participants=participants, seed=seed,
                                  embedding_model=embedder)
         result = replace(result, run=replace(result.run, params={**result.run.params, "input_key": key}))

@@ -129,7 +129,7 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
             col = {c: j for j, c in enumerate(codes)}
             for s in sugs:
                 S[row[s.segment_id], col[s.code]] = s.score
-                if s.explanation.get("above_threshold"):
+                if s.above_threshold:
                     P[row[s.segment_id], col[s.code]] = 1
             if np.isnan(S).any():
                 raise QualkitError(f"suggest() returned no score for {int(np.isnan(S).sum())} (segment, code) pairs "

@@ -18,7 +18,7 @@ def ai_codings(project: Project, run_id: str | None = None) -> list[Coding]:
     """Suggestions of a run (default: the latest) that are above their code's threshold, as codings by `ai`."""
     out = []
     for s in project.store.suggestions(run_id):
-        if s.explanation.get("above_threshold"):
+        if s.above_threshold:
             out.append(Coding(s.transcript_id, s.char_start, s.char_end, s.code, AI_CODER, "", "ai",
                               s.segment_id, s.id, None))
     return out

@@ -5,14 +5,11 @@ from ..codebook.model import Code, Codebook
 from ..ids import stable_id
 from ..run import Run
 from ..store import Store
-from ..suggest.model import Suggestion
+from ..suggest.model import PROMOTED_SCORE, Suggestion
 from ..themes.model import Theme
 from ._common import ReviewError, check_coder, now
 from .codebook_edits import add_code
 from .queue import PROMOTED_RUN
-
-# No model scored these quotes; 0.5 says "undecided" honestly and puts them early in the informative order.
-PROMOTED_SCORE = 0.5
 
 
 def _check_candidate(store: Store, theme: Theme) -> None:
@@ -49,9 +46,9 @@ def promote_theme(store: Store, theme: Theme, code_name: str, definition: str, c
         suggestions.append(Suggestion(
             id=stable_id("suggestion", run.id, seg.id, code_name), run_id=run.id, segment_id=seg.id,
             transcript_id=seg.transcript_id, char_start=seg.char_start, char_end=seg.char_end, code=code_name,
-            score=PROMOTED_SCORE,
-            explanation={"source": "promoted theme", "theme": theme.label, "keywords": list(theme.keywords),
-                         "components": {}, "nearest": "", "nearest_kind": "theme"}))
+            # no model scored these quotes: at the threshold, they come early in the informative order
+            score=PROMOTED_SCORE, threshold=PROMOTED_SCORE, mode="promoted-theme", theme=theme.label,
+            keywords=tuple(theme.keywords), nearest_kind="theme"))
     store.put_run(run, suggestions=suggestions)
     store.record_theme_event(theme.id, "promoted", coder, {"code": code_name, "run_id": run.id})
     return codebook, suggestions

@@ -270,9 +270,9 @@ class Store:
             rows = conn.execute(sa.select(T.suggestions).where(T.suggestions.c.run_id == run_id)
                                 .order_by(T.suggestions.c.transcript_id, T.suggestions.c.char_start,
                                           T.suggestions.c.code)).mappings().all()
-        return [Suggestion(id=r["id"], run_id=r["run_id"], segment_id=r["segment_id"],
-                           transcript_id=r["transcript_id"], char_start=r["char_start"], char_end=r["char_end"],
-                           code=r["code"], score=r["score"], explanation=r["explanation"]) for r in rows]
+        return [Suggestion.from_stored(r["explanation"], id=r["id"], run_id=r["run_id"], segment_id=r["segment_id"],
+                                       transcript_id=r["transcript_id"], char_start=r["char_start"],
+                                       char_end=r["char_end"], code=r["code"], score=r["score"]) for r in rows]
 
     def themes(self, run_id: str | None = None) -> list[Theme]:
         """Themes of a run (default: the latest themes run), with their current status from the theme events."""

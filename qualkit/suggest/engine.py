@@ -276,14 +276,10 @@ class Engine:
                 out.append(Suggestion(
                     id=stable_id("suggestion", seg.id, code, model_id, codebook_hash, dstate, params_hash),
                     run_id=run_id, segment_id=seg.id, transcript_id=seg.transcript_id, char_start=seg.char_start,
-                    char_end=seg.char_end, code=code, score=score,
-                    explanation={
-                        "nearest": nearest, "nearest_kind": kind,
-                        "keywords": list(self.zs.matched[i][j]),
-                        "components": {k: round(float(v[i]), 4) for k, v in comps.items()},
-                        "above_threshold": bool(prob[i] >= threshold), "threshold": threshold, "mode": mode,
-                        "decided": len(self.labels[code]),
-                    }))
+                    char_end=seg.char_end, code=code, score=score, threshold=float(threshold), mode=mode,
+                    nearest=nearest, nearest_kind=kind, keywords=tuple(self.zs.matched[i][j]),
+                    components={k: round(float(v[i]), 4) for k, v in comps.items()},
+                    decided=len(self.labels[code])))
         out.sort(key=lambda s: (self.index.by_id[s.segment_id], self.code_names.index(s.code)))
         return out
 
@@ -306,7 +302,7 @@ def suggest(segments: Sequence[Segment], codebook: Codebook, embedder, decisions
     """Suggest codes for the participant segments.
 
     Returns the Run (model, version, codebook hash, params, seed, times) and every (segment, code) whose score
-    is at least params["floor"], each explained; `explanation["above_threshold"]` marks the ones worth showing
+    is at least params["floor"], each explained; `Suggestion.above_threshold` marks the ones worth showing
     first. Codes with enough decisions use a classifier trained on them. The same inputs give the same ids and
     scores. Raises QualkitError for an empty codebook, codes without definitions (CodebookError listing all)
     and no segments to code.

@@ -24,7 +24,7 @@ def _decided(suggestion: Suggestion, by_seg: set, by_span: dict) -> bool:
 
 def _uncertainty(s: Suggestion) -> float:
     """Distance from the code's threshold in logit units (0 = a coin toss for this code)."""
-    t = float(s.explanation.get("threshold", 0.5))
+    t = s.threshold
     lo = lambda p: math.log(max(p, 1e-6) / max(1 - p, 1e-6))  # noqa: E731
     return abs(lo(s.score) - lo(t))
 

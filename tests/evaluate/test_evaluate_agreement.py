@@ -61,7 +61,7 @@ def test_evaluate_zero_shot_matches_suggestions_and_reports():
     for j, code in enumerate(["Privacy", "Burnout"]):
         pred = np.zeros(len(s.segments), int)
         for g in sugs:
-            if g.code == code and g.explanation["above_threshold"]:
+            if g.code == code and g.above_threshold:
                 pred[[x.id for x in s.segments].index(g.segment_id)] = 1
         assert rep.result(code, 0.0).kappa == pytest.approx(agreement(Y[:, j], pred)["kappa"])
     assert rep.result("Privacy", 0.5).support == 4  # 2 held-out transcripts x 2 Privacy segments

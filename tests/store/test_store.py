@@ -59,6 +59,21 @@ def test_decisions_are_append_only_at_the_database_level(store):
     assert [d.code for d in store.decisions()] == ["Oversight"]
 
 
+@pytest.mark.slow
+def test_postgresql_refuses_truncate_on_event_tables(postgres):
+    """TRUNCATE fires no row triggers, so PostgreSQL needs a statement trigger (migration 2) to keep the log."""
+    store = Store(postgres.create_database("truncate"))
+    try:
+        store.record(decision(1))
+        for table in ("decisions", "theme_events"):
+            with pytest.raises(sa.exc.DBAPIError, match=f"{table} is append-only"):
+                with store.transaction() as conn:
+                    conn.exec_driver_sql(f"TRUNCATE {table}")
+        assert [d.code for d in store.decisions()] == ["Oversight"]
+    finally:
+        store.close()
+
+
 def test_codings_are_replayed_from_the_log(store):
     store.record([decision(1), decision(2, coder="ben"), decision(3, verdict="remove")])
     assert [(c.coder, c.code) for c in store.codings()] == [("ben", "Oversight")]
@@ -85,11 +100,36 @@ def test_codebook_versions_are_kept(store):
 
 def test_runs_and_suggestions(store):
     run = Run(id="r1", kind="suggest", started_at="2026-01-01", model="m", seed=0, params={"a": 1})
-    sug = Suggestion("s1", "r1", "seg", "P01", 24, 50, "Oversight", 0.8, {"components": {"cos": np.float32(0.5)}})
+    sug = Suggestion("s1", "r1", "seg", "P01", 24, 50, "Oversight", 0.8, threshold=0.3, mode="learned",
+                     nearest="I read", nearest_kind="decided", keywords=("read",),
+                     components={"cos": np.float32(0.5)}, decided=4)
     store.put_run(run, suggestions=[sug])
     assert store.latest_run("suggest").params == {"a": 1}
     got = store.suggestions()
-    assert got[0].score == pytest.approx(0.8) and got[0].explanation == {"components": {"cos": 0.5}}
+    assert got == [Suggestion("s1", "r1", "seg", "P01", 24, 50, "Oversight", pytest.approx(0.8), threshold=0.3,
+                              mode="learned", nearest="I read", nearest_kind="decided", keywords=("read",),
+                              components={"cos": 0.5}, decided=4)]
+    assert got[0].above_threshold
+
+
+def test_suggestions_stored_before_typed_fields_still_load(store):
+    """Rows whose explanation JSON was the untyped dict (with above_threshold; promoted-theme rows with only
+    "source") load as typed suggestions."""
+    from qualkit.store import schema as T
+    store.put_run(Run(id="r1", kind="suggest", started_at="2026-01-01", model="m", seed=0))
+    old = [{"nearest": "n", "nearest_kind": "example", "keywords": ["k"], "components": {"similarity": 0.2},
+            "above_threshold": False, "threshold": 0.7, "mode": "zero-shot", "decided": 0},
+           {"source": "promoted theme", "theme": "privacy", "keywords": ["data"], "components": {}, "nearest": "",
+            "nearest_kind": "theme"}]
+    with store.transaction() as conn:
+        conn.execute(T.suggestions.insert(), [dict(run_id="r1", id=f"s{i}", segment_id="seg", transcript_id="P01",
+                                                    char_start=24, char_end=50, code=f"C{i}", score=0.5,
+                                                    explanation=e) for i, e in enumerate(old)])
+    zs, promoted = store.suggestions("r1")
+    assert (zs.mode, zs.threshold, zs.above_threshold, zs.keywords, zs.components) == (
+        "zero-shot", 0.7, False, ("k",), {"similarity": 0.2})
+    assert (promoted.mode, promoted.theme, promoted.threshold, promoted.keywords) == (
+        "promoted-theme", "privacy", 0.5, ("data",))
 
 
 def test_rerunning_a_deterministic_run_replaces_it(store):

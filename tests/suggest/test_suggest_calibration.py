@@ -73,19 +73,19 @@ def test_calibrated_zero_shot_rescales_the_earlier_logit_and_keeps_its_decisions
     _, old = suggest(segs, CODEBOOK, FakeEmbedder(), params={"zs_calibration": (1.0, 0.0), "floor": 0.0})
     _, new = suggest(segs, CODEBOOK, FakeEmbedder(), params={"floor": 0.0})
     before = {(s.segment_id, s.code): s for s in old}
-    assert len(new) == len(old) and any(s.explanation["above_threshold"] for s in new)
+    assert len(new) == len(old) and any(s.above_threshold for s in new)
     for s in new:
         o = before[(s.segment_id, s.code)]
-        assert s.explanation["above_threshold"] == o.explanation["above_threshold"]
-        old_logit = sum(o.explanation["components"].values())
+        assert s.above_threshold == o.above_threshold
+        old_logit = sum(o.components.values())
         assert s.score == pytest.approx(sigmoid(a * old_logit + b), abs=1e-3)
         # the components still add up to the score's logit
-        assert sum(s.explanation["components"].values()) == pytest.approx(a * old_logit + b, abs=1e-3)
-        assert s.explanation["threshold"] == pytest.approx(sigmoid(b)) and o.explanation["threshold"] == 0.5
+        assert sum(s.components.values()) == pytest.approx(a * old_logit + b, abs=1e-3)
+        assert s.threshold == pytest.approx(sigmoid(b)) and o.threshold == 0.5
 
 
 def test_the_floor_never_hides_a_suggestion_above_its_threshold():
     _, sugs = suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"floor": 0.99})
-    assert sugs and all(s.explanation["above_threshold"] for s in sugs)
+    assert sugs and all(s.above_threshold for s in sugs)
     _, every = suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"floor": 0.0})
-    assert len(sugs) == sum(s.explanation["above_threshold"] for s in every)
+    assert len(sugs) == sum(s.above_threshold for s in every)

@@ -33,11 +33,11 @@ def test_neighbour_means_stay_inside_the_transcript_and_follow_text_order():
 def test_learned_explanations_include_neighbours_and_switch_off():
     segs = make_segments()
     _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
-    learned = [s for s in sugs if s.explanation["mode"] == "learned"]
-    assert learned and all("neighbours" in s.explanation["components"] for s in learned)
+    learned = [s for s in sugs if s.mode == "learned"]
+    assert learned and all("neighbours" in s.components for s in learned)
     _, off = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")),
                      params={"neighbours": 0, "zs_neighbours": 0})
-    assert all("neighbours" not in s.explanation["components"] for s in off)
+    assert all("neighbours" not in s.components for s in off)
     assert {(s.segment_id, s.code): s.score for s in off} != {(s.segment_id, s.code): s.score for s in sugs}
 
 
@@ -45,7 +45,7 @@ def test_components_still_sum_to_the_logit():
     segs = make_segments()
     _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
     for s in sugs:
-        logit = sum(s.explanation["components"].values())
+        logit = sum(s.components.values())
         assert 1 / (1 + np.exp(-logit)) == pytest.approx(s.score, abs=1e-3)
 
 

@@ -66,14 +66,13 @@ def test_zero_shot_suggestions_are_explained_and_only_for_leaf_codes_and_partici
     assert sugs and {s.code for s in sugs} <= {"Privacy", "Burnout", "Oversight"}  # "Risks" has children
     assert all(not s.segment_id.endswith("-q") for s in sugs)
     for s in sugs:
-        e = s.explanation
         assert 0.05 <= s.score <= 1
-        assert e["nearest"] and e["nearest_kind"] in ("definition", "include", "example")
-        assert set(e["components"]) == {"similarity", "keywords", "counterexamples", "calibration"}
-        assert e["mode"] == "zero-shot" and isinstance(e["above_threshold"], bool)
+        assert s.nearest and s.nearest_kind in ("definition", "include", "example")
+        assert set(s.components) == {"similarity", "keywords", "counterexamples", "calibration"}
+        assert s.mode == "zero-shot" and s.above_threshold == (s.score >= s.threshold)
     top = {s.segment_id: s for s in sorted(sugs, key=lambda s: s.score)}  # highest score per segment wins
-    assert top["T0-s0"].code == "Privacy" and top["T0-s0"].explanation["keywords"] == ["privacy"]
-    assert top["T0-s8"].code == "Oversight" and top["T0-s8"].explanation["keywords"] == ["double check"]
+    assert top["T0-s0"].code == "Privacy" and top["T0-s0"].keywords == ("privacy",)
+    assert top["T0-s8"].code == "Oversight" and top["T0-s8"].keywords == ("double check",)
     assert run.kind == "suggest" and run.model == "fake-bow" and run.codebook_hash == CODEBOOK.hash
     assert run.seed == 0 and run.params["floor"] == 0.05 and run.finished_at
 
@@ -101,14 +100,14 @@ def test_second_run_with_cache_encodes_nothing():
 def test_learned_codes_use_decisions_and_beat_zero_shot_on_held_out():
     segs = make_segments()
     _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
-    learned = [s for s in sugs if s.explanation["mode"] == "learned"]
+    learned = [s for s in sugs if s.mode == "learned"]
     assert {s.code for s in learned} == {"Privacy", "Burnout", "Oversight"}
-    comps = learned[0].explanation["components"]
+    comps = learned[0].components
     assert {"embedding", "question", "lexical", "zero_shot", "intercept"} <= set(comps)
     # the components are the logit: they reproduce the score
     s = learned[0]
     assert abs(1 / (1 + np.exp(-sum(comps.values()))) - s.score) < 1e-3
-    above = {(s.segment_id, s.code) for s in sugs if s.explanation["above_threshold"] and s.transcript_id == "T2"}
+    above = {(s.segment_id, s.code) for s in sugs if s.above_threshold and s.transcript_id == "T2"}
     truth = {(f"T2-s{i}", c) for i, (_, c) in enumerate(TEXTS) if c}
     assert len(above & truth) >= 10 and len(above - truth) <= 2
 
@@ -118,7 +117,7 @@ def test_decisions_matched_by_span_when_segment_id_unknown():
     ds = [Decision(f"x{i}", d.transcript_id, d.char_start, d.char_end + 3, d.code, d.verdict, d.coder, d.at)
           for i, d in enumerate(decisions_for(segs, ("T0", "T1")))]
     _, sugs = suggest(segs, CODEBOOK, FakeEmbedder(), ds)
-    assert any(s.explanation["mode"] == "learned" for s in sugs)
+    assert any(s.mode == "learned" for s in sugs)
 
 
 def test_empty_codebook_is_a_clear_error():
@@ -166,13 +165,43 @@ def test_review_queue_skips_decided_and_orders():
 def test_learner_update_retrains_the_code():
     segs = make_segments()
     learner = Learner(segs, CODEBOOK, FakeEmbedder())
-    assert all(s.explanation["mode"] == "zero-shot" for s in learner.suggestions())
+    assert all(s.mode == "zero-shot" for s in learner.suggestions())
     out = []
     for d in decisions_for(segs, ("T0", "T1")):
         out = learner.update(d)
-    assert out and all(s.explanation["mode"] == "learned" for s in out)
+    assert out and all(s.mode == "learned" for s in out)
     assert learner.update(Decision("z", "T0", 0, 1, "NotACode", "apply", "a", "t")) == []
     # the same decisions through suggest() give the same scores
     _, batch = suggest(segs, CODEBOOK, FakeEmbedder(), decisions_for(segs, ("T0", "T1")))
     now = {(s.segment_id, s.code): s.score for s in learner.suggestions()}
     assert now == {(s.segment_id, s.code): s.score for s in batch}
+
+
+def test_suggestions_carry_typed_reasons_and_one_threshold_rule():
+    """threshold and mode are fields of every suggestion; above_threshold is derived from them, not stored."""
+    from dataclasses import replace
+
+    from qualkit.suggest.model import Suggestion
+    _, sugs = suggest(make_segments(), CODEBOOK, FakeEmbedder(), decisions_for(make_segments(), ("T0", "T1")))
+    assert {s.mode for s in sugs} == {"learned"}
+    s = sugs[0]
+    assert replace(s, score=s.threshold).above_threshold and not replace(s, score=s.threshold - 1e-6).above_threshold
+    assert Suggestion.from_stored(s.explanation, id=s.id, run_id=s.run_id, segment_id=s.segment_id,
+                                  transcript_id=s.transcript_id, char_start=s.char_start, char_end=s.char_end,
+                                  code=s.code, score=s.score) == s
+    with pytest.raises(ValueError, match="mode 'guess' is not one of zero-shot, learned, llm, promoted-theme"):
+        replace(s, mode="guess")
+
+
+def test_covered_segments_are_coded_or_above_threshold():
+    from dataclasses import replace
+
+    from qualkit.coding import Coding
+    from qualkit.suggest.coverage import covered_segments
+    segs = make_segments(1)
+    _, sugs = suggest(segs, CODEBOOK, FakeEmbedder())
+    above = [replace(sugs[0], score=1.0, threshold=0.5)]
+    below = [replace(sugs[1], segment_id=segs[5].id, score=0.2, threshold=0.5)]
+    coded = [Coding("T0", segs[3].char_start, segs[3].char_end, "Privacy", "ana", "")]
+    near = [Coding("T0", segs[4].char_start, segs[4].char_end - 1, "Privacy", "ana", "")]  # not the segment's span
+    assert covered_segments(segs, coded + near, above + below) == {sugs[0].segment_id, segs[3].id}
