@@ -1,0 +1,64 @@
+"""suggest and themes as background jobs: progress with counts, reuse of unchanged runs, a failed run keeps
+the previous suggestions."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
+
+from fakes import FakeEmbedder  # noqa: E402
+from review_data import make_project  # noqa: E402
+
+from qualkit.codebook.model import Code, Codebook  # noqa: E402
+from qualkit.jobs import DONE, FAILED, JobManager, suggest_task  # noqa: E402
+
+FAKE = FakeEmbedder()
+
+
+def load(name):
+    return FAKE
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = make_project(tmp_path)
+    yield p
+    p.close()
+
+
+def test_suggest_job_reports_stages_with_counts_and_stores_a_run(project):
+    seen = []
+
+    class Recorder:
+        def __call__(self, stage, done=0, total=None):
+            seen.append((stage, done, total))
+
+    before = len(project.store.runs("suggest"))
+    summary = suggest_task(str(project.path), load=load)(Recorder())
+    n = len(project.store.segments(role="participant"))
+    assert ("embedding segments", n, n) in seen
+    assert [s for s, _, _ in seen][0] == "loading the embedding model" and seen[-1][0] == "done"
+    assert len(project.store.runs("suggest")) == before + 1
+    assert summary.startswith(f"{len(project.store.suggestions())} suggestions from run")
+    again = suggest_task(str(project.path), load=load)(Recorder())
+    assert again.endswith("(nothing had changed: the previous run was reused)")
+
+
+def test_a_failed_run_keeps_the_previous_suggestions(project):
+    before = [s.id for s in project.store.suggestions()]
+    project.store.put_codebook(Codebook(name="Empty", codes=()), by="ana")
+    job, _ = JobManager().start(project.store.url, "suggest", suggest_task(str(project.path), load=load))
+    s = job.wait(60)
+    assert s.state == FAILED and s.error == "the project has no codebook: load one with `qualkit codebook use FILE`"
+    assert [x.id for x in project.store.suggestions()] == before
+
+
+@pytest.mark.slow
+def test_themes_job_with_the_real_model_and_bertopic(project):
+    from qualkit.jobs import themes_task
+    project.store.put_codebook(Codebook(name="b", codes=(Code("Other", "Something else entirely."),)), by="ana")
+    job, _ = JobManager().start("k", "themes", themes_task(str(project.path)))
+    s = job.wait(600)
+    assert s.state == DONE, s.error
+    assert "candidate themes" in s.summary and project.store.latest_run("themes") is not None
