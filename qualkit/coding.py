@@ -48,22 +48,38 @@ class Coding:
     decision_id: str | None = None
 
 
-def latest_verdicts(decisions: Iterable[Decision], renames: dict[str, str] | None = None) -> dict[tuple, Decision]:
-    """(coder, transcript, start, end, code) -> the decision in force, replaying the log in order.
+def ordered(decisions: Iterable[Decision]) -> list[Decision]:
+    """Log order: by `seq` where the store set it, otherwise as given (the sort is stable)."""
+    decisions = list(decisions)
+    if any(d.seq is not None for d in decisions):
+        return sorted(decisions, key=lambda d: d.seq if d.seq is not None else -1)
+    return decisions
 
-    `renames` maps old code names to current ones, so decisions made before a rename or merge still resolve.
+
+def latest_verdicts(decisions: Iterable[Decision], renames: dict[str, str] | None = None) -> dict[tuple, Decision]:
+    """(coder, transcript, start, end, code) -> the decision in force, replaying the log in order; the dict's
+    order is the log order of the decisions in force.
+
+    This is the one replay of the log: codings (`codings_from_decisions`) and learning labels
+    (`qualkit.suggest.labels.decision_labels`) both read it, so they cannot disagree. `undo` takes a key back to
+    no decision at all (pending, not "does not apply"); `renames` maps old code names to current ones, so
+    decisions made before a rename or merge still resolve to the code they now belong to.
     """
     state: dict[tuple, Decision] = {}
-    for d in decisions:
+    for d in ordered(decisions):
         code = resolve(d.code, renames)
         if code != d.code:
             d = replace(d, code=code)
         key = (d.coder, d.transcript_id, d.char_start, d.char_end, d.code)
-        if d.verdict == "undo":
-            state.pop(key, None)
-        else:
+        state.pop(key, None)  # re-inserted below: the dict keeps the order decisions came into force
+        if d.verdict != "undo":
             state[key] = d
     return state
+
+
+def in_force(decisions: Iterable[Decision], renames: dict[str, str] | None = None) -> list[Decision]:
+    """The decisions in force (every coder), in the log order they came into force, code names resolved."""
+    return list(latest_verdicts(decisions, renames).values())
 
 
 def resolve(code: str, renames: dict[str, str] | None) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from ..coding import Decision
+from ..coding import Decision, in_force
 from ..ids import text_hash
 from ..segment.model import Segment
 
@@ -36,16 +36,13 @@ class SegmentIndex:
         return out
 
 
-def ordered(decisions: Iterable[Decision]) -> list[Decision]:
-    """Log order: by `seq` where the store set it, otherwise as given (the sort is stable)."""
-    decisions = list(decisions)
-    return sorted(decisions, key=lambda d: d.seq if d.seq is not None else -1) if any(
-        d.seq is not None for d in decisions) else decisions
-
-
 def decision_labels(decisions: Iterable[Decision], index: SegmentIndex, codes: Sequence[str],
-                    implicit_negatives: bool = True) -> dict[str, dict[int, int]]:
-    """{code: {segment index: 1 or 0}}. The latest decision per (segment, code) wins, whoever made it.
+                    implicit_negatives: bool = True, renames: Mapping[str, str] | None = None
+                    ) -> dict[str, dict[int, int]]:
+    """{code: {segment index: 1 or 0}} from the decisions in force (`qualkit.coding.in_force`, the same replay
+    that derives codings): an undone decision is no label at all, and decisions made under a code's old name
+    (`renames`: rename, merge, split with carry) count for the code it is now. Among the decisions in force on
+    one (segment, code), the one that came into force last wins, whoever made it.
 
     With implicit_negatives, a segment that carries some code (latest verdict positive) is a 0 for every other
     code nobody decided on it: coding a segment is taken as judging the other codes absent.
@@ -53,17 +50,22 @@ def decision_labels(decisions: Iterable[Decision], index: SegmentIndex, codes: S
     """
     wanted = set(codes)
     labels: dict[str, dict[int, int]] = {c: {} for c in codes}
-    for d in ordered(decisions):
+    for d in in_force(decisions, dict(renames or {})):
         if d.code not in wanted:
             continue
         for i in index.match(d.transcript_id, d.char_start, d.char_end, d.segment_id):
-            labels[d.code][i] = 1 if d.verdict in POSITIVE else 0
+            labels[d.code][i] = label_of(d)
     if implicit_negatives:
         coded = {i for c in codes for i, y in labels[c].items() if y == 1}
         for c in codes:
             for i in coded:
                 labels[c].setdefault(i, 0)
     return labels
+
+
+def label_of(decision: Decision) -> int:
+    """1 for a decision that codes (accept, apply), 0 for one that says the code does not apply."""
+    return 1 if decision.verdict in POSITIVE else 0
 
 
 def state_hash(labels: dict[int, int], index: SegmentIndex) -> str:

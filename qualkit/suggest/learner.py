@@ -8,6 +8,7 @@ from typing import Sequence
 from ..codebook.model import Codebook
 from ..coding import Decision
 from ..embed import EmbeddingCache
+from ..errors import QualkitError
 from ..ids import text_hash
 from ..segment.model import Segment
 from .engine import Engine, _now
@@ -23,17 +24,22 @@ class Learner:
     """
 
     def __init__(self, segments: Sequence[Segment], codebook: Codebook, embedder, decisions: Sequence[Decision] = (),
-                 *, cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None):
+                 *, cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None,
+                 renames: dict[str, str] | None = None):
         self.engine = Engine(segments, codebook, embedder, cache=cache, seed=seed, params=params)
         e = self.engine
-        e.set_labels(decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"]))
+        e.set_labels(decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"], renames))
         self._stale: set[str] = set(e.code_names)
         self._started = _now()
         self._hashes: dict[str, str] = {}  # per-code label hashes for the run id; dropped when labels change
 
     def update(self, decision: Decision) -> list[Suggestion]:
-        """Apply one decision; retrain its code; return that code's refreshed suggestions (unknown code: [])."""
+        """Apply one accept/reject/apply/remove; retrain its code; return that code's refreshed suggestions
+        (unknown code: []). An `undo` cannot be applied one at a time (it depends on what it takes back): use
+        `qualkit.suggest.live.LiveModel`, which replays the log, for sessions with undo."""
         e = self.engine
+        if decision.verdict == "undo":
+            raise QualkitError("Learner.update cannot apply an undo: replay the log with LiveModel.sync instead")
         if decision.code not in e.labels:
             return []
         rows = e.index.match(decision.transcript_id, decision.char_start, decision.char_end, decision.segment_id)

@@ -73,10 +73,10 @@ def make_project(root: Path) -> Project:
             suggestions.append(Suggestion(
                 id=stable_id("s", seg.id, code), run_id=run.id, segment_id=seg.id, transcript_id=seg.transcript_id,
                 char_start=seg.char_start, char_end=seg.char_end, code=code, score=score,
-                explanation={"nearest": CODEBOOK[code].examples[0] if CODEBOOK[code].examples else
-                             CODEBOOK[code].definition, "nearest_kind": "example" if CODEBOOK[code].examples
-                             else "definition", "keywords": list(CODEBOOK[code].keywords[:1]),
-                             "components": {"similarity": round(score * 0.8, 3), "keywords": round(score * 0.2, 3)}}))
+                threshold=0.5, nearest=CODEBOOK[code].examples[0] if CODEBOOK[code].examples else
+                CODEBOOK[code].definition, nearest_kind="example" if CODEBOOK[code].examples else "definition",
+                keywords=tuple(CODEBOOK[code].keywords[:1]),
+                components={"similarity": round(score * 0.8, 3), "keywords": round(score * 0.2, 3)}))
     store.put_run(run, suggestions=suggestions)
     trun = Run(id="run-themes-1", kind="themes", started_at="2026-01-01T00:05:00+00:00", model="fake-bertopic")
     theme = Theme(id="theme-privacy", run_id=trun.id, label="privacy / data / messages",
