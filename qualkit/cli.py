@@ -30,12 +30,14 @@ project_option = click.option("--project", "-p", "project_dir", default=lambda: 
                               show_default="current folder or $QUALKIT_PROJECT", type=click.Path(file_okay=False),
                               help="Project directory.")
 db_option = click.option("--db", default=None, envvar="QUALKIT_DB",
-                         help="SQLAlchemy database URL (default: SQLite in the project folder); or $QUALKIT_DB.")
+                         help="SQLAlchemy database URL (default: SQLite in the project folder); or $QUALKIT_DB. "
+                              "A relative SQLite path (sqlite:///team.db) is a file in the project folder.")
 
 
-def _open(project_dir, db):
+def _open(project_dir, db, read_only: bool = False):
+    """Commands that only read open the database read-only (they also work on a read-only project)."""
     from .project import Project
-    return Project.open(project_dir, db=db)
+    return Project.open(project_dir, db=db, read_only=read_only)
 
 
 def _bar(items, label):
@@ -188,7 +190,7 @@ def import_cmd(file, project_dir, db, unit, coder):
 def status(project_dir, db):
     """Transcripts, participants by group, segments, codes and codings."""
     from .project import project_status
-    for line in project_status(_open(project_dir, db)).lines():
+    for line in project_status(_open(project_dir, db, read_only=True)).lines():
         click.echo(line)
 
 
@@ -310,7 +312,9 @@ def report(project_dir, db, out, group_by, coder, published):
     """Theme table and group comparison (accepted and hand-applied codings only)."""
     from .export import collect, write_report
     from .export.markdown import render_markdown
-    project = _open(project_dir, db)
+    project = _open(project_dir, db, read_only=True)
+    if out:
+        project.check_output(out)  # before the work: never the project's own files, a folder or a read-only file
     data = collect(project.store.snapshot(project.name), group_by=group_by, coder=coder, published=published)
     click.echo(render_markdown(data))
     if out:
@@ -332,7 +336,12 @@ EXPORT_FORMATS = ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml", "c
 def export(project_dir, db, fmt, out, group_by, published):
     """Export reports, codings, the codebook, charts, or REFI-QDA (.qdc codebook, .qdpx project)."""
     from . import export as ex, interchange
-    project = _open(project_dir, db)
+    from .atomic import ensure_folder
+    project = _open(project_dir, db, read_only=True)
+    if fmt == "charts":
+        ensure_folder(out, protected=project.own_files())
+    else:
+        project.check_output(out)  # before the work: never the project's own files, a folder or a read-only file
     snap = project.store.snapshot(project.name)
     if fmt == "qdc":
         interchange.export_qdc(snap.codebook, out)
@@ -341,7 +350,10 @@ def export(project_dir, db, fmt, out, group_by, published):
     elif fmt == "charts":
         data = ex.collect(snap, group_by=group_by)
         files = ex.write_charts(out, data.themes, data.cooccurrence, data.saturation)
-        click.echo(f"wrote charts to {out}: {files}")
+        click.echo(f"wrote {len(files.written)} chart file(s) to {out}: "
+                   f"{', '.join(p.name for p in files.written) or 'none'}")
+        for line in files.skipped:
+            click.echo(f"note: {line}")
         return
     else:
         ex.write_report(snap, out, format=fmt, group_by=group_by, published=published)
@@ -360,7 +372,7 @@ def agreement_cmd(project_dir, db, coders, unit, disagreements):
     """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled."""
     from .analysis import agreement
     from .project.ai_coder import AI_CODER, snapshot_with_ai
-    project = _open(project_dir, db)
+    project = _open(project_dir, db, read_only=True)
     snap = snapshot_with_ai(project) if AI_CODER in coders else project.store.snapshot(project.name)
     result = agreement(snap, list(coders) or None, unit)
     click.echo(f"coders: {', '.join(result.coders)}; {result.n_units} units ({result.unit_source})")

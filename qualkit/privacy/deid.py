@@ -131,11 +131,12 @@ class DeidResult:
                              for ph, orig in self.mapping.items()},
         }
 
-    def write_mapping(self, path: str | Path) -> Path:
+    def write_mapping(self, path: str | Path, *, protected=()) -> Path:
         """Write the placeholder -> original mapping as JSON, atomically, readable only by its owner (0600).
 
         Refuses (QualkitError) a path inside a qualkit project folder: the mapping re-identifies participants
-        and must live somewhere the researcher controls, never beside the data it protects.
+        and must live somewhere the researcher controls, never beside the data it protects; and any path
+        `qualkit.atomic.check_target` refuses (a missing folder, `protected` files such as the inputs).
         """
         path = Path(path).expanduser()
         project = _enclosing_project(path)
@@ -143,7 +144,7 @@ class DeidResult:
             raise QualkitError(f"{path}: is inside the qualkit project {project}; the de-identification mapping "
                                "re-identifies participants, so write it outside the project (e.g. ~/private/)")
         data = json.dumps(self.mapping_document(), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
-        return write_private(path, data)
+        return write_private(path, data, protected=protected)
 
 
 def _enclosing_project(path: Path) -> Path | None:
@@ -153,10 +154,9 @@ def _enclosing_project(path: Path) -> Path | None:
     return None
 
 
-def write_private(path: Path, data: bytes) -> Path:
+def write_private(path: Path, data: bytes, *, protected=()) -> Path:
     """Atomic write with mode 0600 from the first byte (the temporary file is created private)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_bytes(path, data, mode=0o600)
+    return write_bytes(path, data, mode=0o600, protected=protected)
 
 
 def _normal(kind: str, original: str) -> str:

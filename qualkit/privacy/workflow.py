@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import ingest as readers
+from ..atomic import check_target, child_file, ensure_folder, file_name_problem, write_bytes
 from ..errors import InputError, QualkitError
 from .deid import DeidResult, deidentify
 from .names import NAME_COLUMNS
 
 REPORT_NAME = "deidentification_report.csv"
+PARTICIPANTS_NAME = "participants.csv"
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,11 @@ def deidentify_files(paths: Sequence[str | Path], *, out: str | Path, mapping: s
     given or found beside the transcripts, `<out>/participants.csv` without its name columns.
 
     The mapping (placeholder -> original) goes to `mapping`, written atomically with mode 0600; it must not be
-    inside `out` or inside a qualkit project. Nothing is written if any input is bad (InputError naming it).
+    inside `out` or inside a qualkit project, nor any input of the run. Every output is checked
+    (`qualkit.atomic.check_target`; ids must be plain file names, `child_file`) before anything is written:
+    nothing is written if any input or target is bad (QualkitError naming it).
     """
-    out = Path(out)
+    out = Path(out).expanduser()
     mapping = Path(mapping).expanduser()
     if _inside(mapping, out):
         raise QualkitError(f"{mapping}: the mapping file must not be inside the output folder {out}, which holds "
@@ -56,19 +60,56 @@ def deidentify_files(paths: Sequence[str | Path], *, out: str | Path, mapping: s
         if t.id in seen:
             raise InputError(t.source_path, f"transcript id {t.id!r} is also used by {seen[t.id]}: rename one file")
         seen[t.id] = t.source_path
+    inputs = _inputs(paths, files, participants_csv)
+    targets = _targets(out, transcripts, inputs)  # every output checked before anything is written
+    check_target(mapping, protected=inputs)
     participants = readers.find_participants(paths, participants_csv)
     result = deidentify(transcripts, participants=participants, confirmed_names=names, salt=salt)
 
-    from ..interchange.write import write_atomic
-    result.write_mapping(mapping)  # first: an interrupted run never leaves placeholders nobody can resolve
-    out.mkdir(parents=True, exist_ok=True)
+    result.write_mapping(mapping, protected=inputs)  # first: an interrupted run never leaves placeholders nobody
+    ensure_folder(out)                               # can resolve
     written = []
     for t in result.transcripts:
-        written.append(write_atomic(out / f"{t.id}.txt", t.text.encode("utf-8")))
+        written.append(write_bytes(targets[t.id], t.text.encode("utf-8"), protected=inputs))
     if participants:
-        written.append(write_atomic(out / "participants.csv", _participants_csv(participants).encode("utf-8")))
-    report = write_atomic(out / REPORT_NAME, result.report_csv().encode("utf-8"))
+        written.append(write_bytes(out / PARTICIPANTS_NAME, _participants_csv(participants).encode("utf-8"),
+                                   protected=inputs))
+    report = write_bytes(out / REPORT_NAME, result.report_csv().encode("utf-8"), protected=inputs)
     return DeidFilesResult(result, tuple(written), mapping, report)
+
+
+def _inputs(paths, files, participants_csv) -> list[tuple[Path, str]]:
+    """What this run reads, so that no output (the mapping included) can overwrite it."""
+    found = [(f, f"an input transcript of this run ({f.name})") for f in files]
+    sidecars = [Path(participants_csv)] if participants_csv else [
+        (p if p.is_dir() else p.parent) / PARTICIPANTS_NAME for p in map(Path, paths)]
+    return found + [(p, f"the participants file of this run ({p.name})") for p in sidecars if p.exists()]
+
+
+def _targets(out: Path, transcripts, inputs) -> dict[str, Path]:
+    """`<out>/<id>.txt` for every transcript: ids come from the data (a CSV's id column, a file name), so each
+    must be one plain file name (`child_file`), and two ids one case apart would overwrite each other on macOS
+    and Windows."""
+    if out.exists() and not out.is_dir():
+        raise QualkitError(f"{out}: is a file, not a folder; give a folder for the de-identified transcripts")
+    if not out.parent.is_dir():
+        raise QualkitError(f"{out}: folder {out.parent} does not exist; create it first")
+    targets, folded = {}, {}
+    for t in transcripts:
+        problem = file_name_problem(t.id, ".txt")
+        if problem:
+            raise InputError(t.source_path, f"transcript id {t.id!r} cannot be a file name in {out} ({problem}); "
+                                            "rename it (in the id column, or the file's name)")
+        path = child_file(out, t.id, ".txt")
+        key = path.name.casefold()
+        if key in folded:
+            raise InputError(t.source_path, f"transcript ids {folded[key]!r} and {t.id!r} differ only in case: "
+                             f"on macOS and Windows both would be written to {path}; rename one")
+        folded[key] = t.id
+        if out.is_dir():
+            check_target(path, protected=inputs)
+        targets[t.id] = path
+    return targets
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -5,6 +5,8 @@ Every public write is one transaction. Decisions, memos, theme verdicts and code
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -28,7 +30,27 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
-def _engine(url: str) -> sa.Engine:
+def _readonly_sqlite(url: str) -> sa.Engine:
+    """A SQLite engine that cannot write: `mode=ro`, or `immutable=1` when the file or its folder is not writable
+    (a WAL database opened with mode=ro needs to create its -shm file; in a read-only folder nobody can write the
+    database anyway, so reading it as immutable is safe)."""
+    import sqlite3
+    from pathlib import Path
+    from urllib.parse import quote
+
+    db = Path(sa.engine.make_url(url).database or "")
+    if not db.is_file():
+        raise ProjectError(f"cannot open project database {db}: the file does not exist")
+    writable = os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
+    uri = f"file:{quote(str(db.resolve()))}?" + ("mode=ro" if writable else "immutable=1")
+    return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=60,
+                                                                         check_same_thread=False),
+                            poolclass=sa.pool.NullPool)
+
+
+def _engine(url: str, read_only: bool = False) -> sa.Engine:
+    if url.startswith("sqlite") and read_only:
+        return _readonly_sqlite(url)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 60})
 
@@ -48,21 +70,46 @@ def _engine(url: str) -> sa.Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    return engine.execution_options(postgresql_readonly=True) if read_only and url.startswith("postgres") else engine
+
+
+# Writers on PostgreSQL take this transaction-level advisory lock, so they serialise as BEGIN IMMEDIATE makes
+# them on SQLite: a check made inside a transaction still holds when its write commits.
+_PG_WRITE_LOCK = 0x716B5752
 
 
 class Store:
-    """One project's database. `Store(url)` connects and migrates; use the methods, never raw SQL outside."""
+    """One project's database. `Store(url)` connects and migrates; use the methods, never raw SQL outside.
 
-    def __init__(self, url: str, *, create: bool = True):
+    `read_only=True` (commands that only read: status, report, export, agreement) opens it so that nothing can be
+    written, which also works for a project in a read-only folder; an outdated schema is migrated first when the
+    database is writable, else refused."""
+
+    def __init__(self, url: str, *, create: bool = True, read_only: bool = False):
         self.url = url
+        self.read_only = read_only
+        self._local = threading.local()
         try:
+            if read_only:
+                self.engine = _engine(url, read_only=True)
+                with self.engine.connect() as conn:
+                    version = migrations.current_version(conn)
+                if version == 0:
+                    raise ProjectError(f"no qualkit project in database {self.safe_url}: run `qualkit init` first")
+                if version < migrations.SCHEMA_VERSION:
+                    Store(url).close()  # migrate once with a writable connection (ProjectError if it cannot)
+                return
             self.engine = _engine(url)
             with self.engine.begin() as conn:
                 if not create and migrations.current_version(conn) == 0:
                     raise ProjectError(f"no qualkit project in database {self.safe_url}: run `qualkit init` first")
                 migrations.migrate(conn)
         except sa.exc.SQLAlchemyError as e:
+            if "readonly database" in str(e) or "read-only" in str(e):
+                raise ProjectError(f"project database {self.safe_url} is read-only (file or folder permissions) "
+                                   "and this command writes to it: make it writable; status, report, export and "
+                                   "agreement only read and work as it is") from e
             raise ProjectError(f"cannot open project database {self.safe_url}: {e.__class__.__name__}: "
                                f"{str(e).splitlines()[0]}") from e
 
@@ -79,8 +126,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
-        with self.engine.begin() as conn:
+        """One write transaction. Store writes called inside an open one (same thread) join it, so a workflow
+        can check and write, or write several things, all or nothing: `with store.transaction(): ...`."""
+        if self.read_only:
+            raise ProjectError(f"project database {self.safe_url} was opened read-only; this command cannot write")
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
             yield conn
+            return
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
 
     # -- transcripts and segments -------------------------------------------------------------------------
     def transcript_hashes(self) -> dict[str, str]:

@@ -99,8 +99,11 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     if p["k_min"] is None:
         p["k_min"] = max(2, int(math.sqrt(len(rows) / 4)))
     if len(rows) < 3:
+        # The advice depends on the mode: clustering every segment only helps when some were left out.
+        advice = ("ingest more transcripts" if mode == "all" else
+                  "code fewer segments, or cluster every segment (mode='all'; `qualkit themes --all-segments`)")
         raise QualkitError(f"only {len(rows)} participant segment(s) to cluster (mode={mode}): themes need at "
-                           "least 3; code fewer segments or use mode='all'")
+                           f"least 3; {advice}")
     segs = [segments[i] for i in rows]
     x = np.array(emb[rows], dtype=np.float32, copy=True)
     texts = [s.text for s in segs]

@@ -175,6 +175,9 @@ def test_remap_decisions_keeps_the_coded_text():
 
 def test_mapping_file_is_private_atomic_json_and_never_in_a_project(tmp_path):
     r, _ = only("Anna Berg: write to anna@example.org.\n\nInterviewer: Thanks?\n\nAnna Berg: Bye.\n", salt="s3cret")
+    with pytest.raises(QualkitError, match=r"mapping\.json: folder .*private does not exist; create it first"):
+        r.write_mapping(tmp_path / "private" / "mapping.json")  # one writer, one rule: folders are never invented
+    (tmp_path / "private").mkdir()
     path = r.write_mapping(tmp_path / "private" / "mapping.json")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -220,6 +223,7 @@ def test_deidentify_files_workflow(tmp_path):
     (src / "participants.csv").write_text("id,name,group\nP01,Maria Lopez,clinician\nP02,Tom Reed,developer\n",
                                           encoding="utf-8")
     out, mapping = tmp_path / "out", tmp_path / "private" / "map.json"
+    mapping.parent.mkdir()
     res = deidentify_files([src], out=out, mapping=mapping, names=["Reed"])
     assert sorted(p.name for p in out.iterdir()) == ["P01.txt", "P02.txt", REPORT_NAME, "participants.csv"]
     all_out = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())

@@ -60,7 +60,7 @@ def test_changed_file_with_codings_is_refused_and_nothing_changes(project, corpu
     ("empty.txt", b"", "is empty"),
     ("blob.txt", b"\x00\x01\x02\x03\xff\xfe\x00\x00binary\x00" * 50, "binary"),
     ("notes.xyz", b"Interviewer: hi", "unsupported"),
-    ("bad.txt", b"P01: caf\x81\x8d\x8f\x90\x9d", "decode"),
+    ("bad.txt", b"P01: caf\x81\x8d\x8f\x90\x9d", "not utf-8"),
 ])
 def test_bad_file_in_a_batch_leaves_the_project_unchanged(project, corpus, name, content, problem):
     ingest(project, [corpus])
