@@ -71,6 +71,33 @@ def suggest_task(project_path: str, *, db: str | None = None, embedder: str | No
     return run
 
 
+def llm_suggest_task(project_path: str, *, url: str, model: str, db: str | None = None, seed: int = 0,
+                     institution_server: bool = False, load: Callable[[str | None], object] = shared_embedder
+                     ) -> Callable[[Progress], str]:
+    """A job function: suggest codes with a local language model (qualkit.llm) instead of the embedding engine.
+
+    The server settings are checked here, before any job starts: a URL beyond this machine raises EndpointRefused
+    unless `institution_server` (qualkit.llm's rule: nothing leaves the machine by accident)."""
+    from ..llm import LLMConfig
+    config = LLMConfig(url=url, model=model, institution_server=institution_server)
+
+    def run(progress: Progress) -> str:
+        from ..llm import run_llm_suggest
+        project = _open(project_path, db)
+        try:
+            progress("loading the embedding model (to pick candidate codes)")
+            embedder = load(None)
+            progress("asking the language model", 0, None)
+            run_, suggestions, stats = run_llm_suggest(
+                project, config, embedder=embedder, seed=seed,
+                progress=lambda done, total: progress("asking the language model, segment", done, total))
+            progress("done", len(suggestions), len(suggestions))
+            return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model}): {stats.line()}"
+        finally:
+            project.close()
+    return run
+
+
 def themes_task(project_path: str, *, db: str | None = None, embedder: str | None = None, seed: int = 0,
                 novelty: bool = True, load: Callable[[str | None], object] = shared_embedder
                 ) -> Callable[[Progress], str]:

@@ -74,9 +74,13 @@ class _Staged:
             write_bytes(self.path, self._before)
 
 
-def _refused(name: str, error: BaseException) -> FileResult:
+def _refused(name: str, error: BaseException, staged: "_Staged | None" = None) -> FileResult:
+    """The refusal line; the kept copy's path is dropped from the reason (the line already names the file)."""
     from .runner import one_line
-    return FileResult(name, REFUSED, one_line(error))
+    reason = one_line(error)
+    if staged is not None and reason.startswith(f"{staged.path}: "):
+        reason = reason[len(f"{staged.path}: "):]
+    return FileResult(name, REFUSED, reason)
 
 
 def ingest_uploads(project: Project, uploads: Sequence[Upload], *, unit: str = "turn",
@@ -116,7 +120,7 @@ def ingest_uploads(project: Project, uploads: Sequence[Upload], *, unit: str = "
                             id_column=id_col)
         except (QualkitError, OSError) as e:
             staged.undo()
-            results.append(_refused(upload.name, e))
+            results.append(_refused(upload.name, e, staged))
             continue
         owner.update({i: upload.name for i in ids})
         results.append(_ingested(upload.name, report))
@@ -149,7 +153,7 @@ def put_participants_file(project: Project, upload: Upload) -> FileResult:
         project.store.put_participants(people)
     except (QualkitError, OSError) as e:
         staged.undo()
-        return _refused(upload.name, e)
+        return _refused(upload.name, e, staged)
     columns = sorted({k for v in people.values() for k in v})
     return FileResult(upload.name, ADDED, f"{len(people)} participants; attributes: {', '.join(columns) or 'none'}")
 
@@ -174,7 +178,7 @@ def put_codebook_file(project: Project, upload: Upload, *, by: str = "") -> File
         changed = project.store.put_codebook(codebook, by=by)
     except (QualkitError, OSError) as e:
         staged.undo()
-        return _refused(upload.name, e)
+        return _refused(upload.name, e, staged)
     what = f"{codebook.name} v{codebook.version}, {len(codebook.codes)} codes"
     return FileResult(upload.name, ADDED if changed else UNCHANGED,
                       what if changed else f"{what}: the same as the current codebook")
@@ -194,14 +198,22 @@ def import_upload(project: Project, upload: Upload, *, coder: str | None = None,
         r = import_project(project, staged.path, unit=unit, coder=coder or None)
     except (QualkitError, OSError) as e:
         staged.undo()
-        return _refused(upload.name, e)
+        return _refused(upload.name, e, staged)
     detail = (f"{r.transcripts} transcripts, {r.codes} codes, {r.codings} codings, {r.memos} memos"
               + (f"; {r.unchanged} transcripts were already in the project" if r.unchanged else ""))
     return FileResult(upload.name, ADDED if (r.transcripts or r.codings or r.memos) else UNCHANGED, detail)
 
 
-def preview_csv(path: str | Path, rows: int = 5) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and first rows of a CSV transcript table (to pick its text and id columns)."""
+def preview_csv(upload: Upload, rows: int = 5) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and first rows of an uploaded CSV transcript table (to pick its text and id columns).
+    Raises InputError naming the upload when it is not a readable CSV."""
+    import tempfile
     from ..ingest.table import _rows
-    header, body = _rows(Path(path))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / _safe_name(upload.name)
+        path.write_bytes(upload.data)
+        try:
+            header, body = _rows(path)
+        except InputError as e:
+            raise InputError(upload.name, e.problem) from None
     return header, [r for _, r in body[:rows]]

@@ -151,6 +151,12 @@ class JobManager:
         with self._lock:
             return self._jobs.get(key)
 
+    def running(self) -> list[JobStatus]:
+        """The status of every job still running."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        return [s for s in (j.status() for j in jobs) if s.running]
+
     def cancel(self, key: str) -> bool:
         job = self.get(key)
         if job is None or not job.status().running:

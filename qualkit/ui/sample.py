@@ -19,10 +19,10 @@ def sample_dir() -> Path:
 
 
 def build_sample_project(dest: str | Path | None = None, *, embedder=None, sources: Path = REPO,
-                         progress: Callable[[float, str], None] | None = None) -> Project:
+                         progress: Callable[[float, str], None] | None = None, suggest: bool = True) -> Project:
     """Open the sample project at `dest`, building what is missing: ingest sample_transcripts/ with its
-    participants.csv, load codebooks/ai_in_medicine.yaml, and (when qualkit.suggest is installed) run
-    suggestions with `embedder` (default: the real MiniLM model, offline). Idempotent.
+    participants.csv, load codebooks/ai_in_medicine.yaml, and (with `suggest`) run suggestions through the
+    pipeline with `embedder` (default: the real MiniLM model, offline). Idempotent.
 
     Raises ProjectError if the sample files are not there (qualkit installed without its repository).
     """
@@ -39,17 +39,9 @@ def build_sample_project(dest: str | Path | None = None, *, embedder=None, sourc
     report(0.4, "Loading the codebook")
     if store.codebook() is None:
         store.put_codebook(load_codebook(codebook_file), by="sample")
-    try:
-        from ..suggest import suggest
-    except ImportError:  # suggestions are optional for the sample: reading and hand coding work without them
-        suggest = None
-    if suggest is not None and store.latest_run("suggest") is None:
+    if suggest and store.latest_run("suggest") is None:
+        from ..pipeline import load_embedder, run_suggest
         report(0.5, "Suggesting codes (first run loads the embedding model)")
-        if embedder is None:
-            from ..embed import get_embedder
-            embedder = get_embedder()
-        run, suggestions = suggest(store.segments(role="participant"), store.codebook(), embedder,
-                                   decisions=store.decisions(), cache=store, seed=0)
-        store.put_run(run, suggestions=suggestions)
+        run_suggest(project, embedder or load_embedder(), seed=0)
     report(1.0, "Sample project ready")
     return project

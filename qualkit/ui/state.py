@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ..jobs import JobManager
 from ..project import Project
 from ..review import ReviewIndex, review_runs, review_suggestions
 from ..store import Store
-from .launch import PROJECT_ENV
+from .launch import PROJECT_ENV, SIGN_IN_ENV, is_loopback
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,18 @@ def open_project(path: str) -> Project:
     return Project.open(path)
 
 
-@st.cache_resource(show_spinner="Opening the sample study…")
-def open_sample_project(path: str) -> Project:
+def build_sample(path: str) -> None:
+    """Ingest the sample interviews and codebook into `path` (quick); suggestions then run in the background."""
     from .sample import build_sample_project
     bar = st.progress(0.0, text="Preparing the sample study")
-    project = build_sample_project(path, progress=lambda f, msg: bar.progress(f, text=msg))
+    build_sample_project(path, suggest=False, progress=lambda f, msg: bar.progress(f, text=msg)).close()
     bar.empty()
-    return project
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager() -> JobManager:
+    """The background runs of this app process (shared by every browser session, one run per project)."""
+    return JobManager()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -68,8 +74,29 @@ def review_index(store: Store) -> ReviewIndex:
 
 
 def project_dir() -> str | None:
-    """The project this session shows: the one opened on the Project page, else $QUALKIT_PROJECT."""
-    return st.session_state.get("project_dir") or os.environ.get(PROJECT_ENV) or None
+    """The project this session shows: the one opened or created in the app (\"\" = the start page was asked
+    for), else $QUALKIT_PROJECT; None shows the start page."""
+    chosen = st.session_state.get("project_dir")
+    if chosen is not None:
+        return chosen or None
+    return os.environ.get(PROJECT_ENV) or None
+
+
+def choose_project(path: str | None) -> None:
+    """Show `path` from the next run on (None: the start page), leaving the current page's widgets behind."""
+    st.session_state["project_dir"] = path or ""
+    for key in [k for k in st.session_state if k.startswith(("export_", "data_result"))]:
+        del st.session_state[key]
+
+
+def sign_in_required() -> bool:
+    """True when the app is served beyond this machine: `qualkit app --host` says so, and so does a server
+    address Streamlit was given that is not loopback. Then the coder is the signed-in account."""
+    if os.environ.get(SIGN_IN_ENV) == "1":
+        return True
+    address = st.get_option("server.address")
+    return bool(address) and not is_loopback(address)
+
 
 
 def flash(kind: str, message: str) -> None:

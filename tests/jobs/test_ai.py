@@ -55,10 +55,14 @@ def test_a_failed_run_keeps_the_previous_suggestions(project):
 
 
 @pytest.mark.slow
-def test_themes_job_with_the_real_model_and_bertopic(project):
+def test_suggest_and_themes_jobs_with_the_real_model_and_bertopic(tmp_path):
     from qualkit.jobs import themes_task
-    project.store.put_codebook(Codebook(name="b", codes=(Code("Other", "Something else entirely."),)), by="ana")
-    job, _ = JobManager().start("k", "themes", themes_task(str(project.path)))
-    s = job.wait(600)
+    from qualkit.ui.sample import build_sample_project
+    path = str(build_sample_project(tmp_path / "sample", suggest=False).path)
+    jobs = JobManager()
+    s = jobs.start(path, "suggest", suggest_task(path))[0].wait(900)
     assert s.state == DONE, s.error
-    assert "candidate themes" in s.summary and project.store.latest_run("themes") is not None
+    assert "suggestions from run" in s.summary and "minilm" in s.summary
+    s = jobs.start(path, "themes", themes_task(path))[0].wait(900)
+    assert s.state == DONE, s.error
+    assert "candidate themes" in s.summary

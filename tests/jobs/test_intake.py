@@ -30,8 +30,8 @@ def test_broken_file_is_refused_and_the_others_go_in(project):
     assert by_name["participants.csv"].outcome == "added" and "12 participants" in by_name["participants.csv"].detail
     assert by_name["P01.txt"].outcome == "added" and by_name["P03.docx"].outcome == "added"
     refused = by_name["P99.docx"]
-    assert refused.outcome == "refused" and refused.detail.startswith(str(project.path / "sources" / "P99.docx"))
-    assert "docx" in refused.detail.lower() or "corrupt" in refused.detail.lower()
+    assert refused.outcome == "refused" and refused.detail.startswith("is not a valid .docx file: ")
+    assert refused.line().startswith("P99.docx: refused (is not a valid .docx file")
     assert sorted(project.store.transcript_hashes()) == ["P01", "P03"]
     assert not (project.path / "sources" / "P99.docx").exists()  # the refused file is not kept either
     assert project.store.participants()["P01"]["group"]
@@ -77,7 +77,7 @@ def test_participants_codebook_and_foreign_project(project, tmp_path):
     assert put_codebook_file(project, upload(REPO / "codebooks" / "ai_in_medicine.yaml")).outcome == "unchanged"
 
     r = import_upload(project, upload(BAD / "xxe.qdpx"))
-    assert r.outcome == "refused" and r.detail.startswith(str(project.path / "sources" / "xxe.qdpx"))
+    assert r.outcome == "refused" and str(project.path) not in r.detail and r.detail
     assert project.store.transcript_hashes() == {}
 
 

@@ -26,3 +26,21 @@ def app(project_dir):
     at.run()
     at.sidebar.text_input(key="coder").set_value("ana").run()
     return at
+
+
+@pytest.fixture
+def fresh_home(tmp_path, monkeypatch):
+    """No project chosen (the start page), and a recent-projects list of this test's own."""
+    monkeypatch.delenv("QUALKIT_PROJECT", raising=False)
+    monkeypatch.delenv("QUALKIT_SIGN_IN", raising=False)
+    monkeypatch.setenv("QUALKIT_RECENT", str(tmp_path / "recent.json"))
+    return tmp_path
+
+
+@pytest.fixture
+def fake_embedder():
+    """The test double registered as embedder "fake-bow" (AppTest runs the app in this process)."""
+    from fakes import FakeEmbedder
+    from qualkit.embed import register_embedder
+    register_embedder("fake-bow", lambda **_: FakeEmbedder())
+    return "fake-bow"

@@ -19,13 +19,16 @@ def render(ctx: Context) -> None:
     st.header("Codebook")
     codebook = store.codebook()
     if codebook is None:
-        st.info("No codebook yet: load one with `qualkit codebook use FILE`.")
+        st.info("No codebook yet: upload one, or start an empty one, on the page Bring in data.")
         return
     st.caption(f"{codebook.name} · version {codebook.version} · {len(codebook.codes)} codes")
     if not ctx.coder:
         st.warning("Enter your name in the sidebar to edit the codebook (every version records who saved it).")
     view, edit, structure, history = st.tabs(["Codes", "Edit a code", "Add · rename · merge · split", "History"])
     with view:
+        if not codebook.codes:
+            st.info("The codebook is empty: add the first code under “Add · rename · merge · split”, or promote a "
+                    "candidate theme.")
         for code in codebook.codes:
             title = f"{code.name}" + (f"  (under {code.parent})" if code.parent else "")
             with st.expander(title):
@@ -51,6 +54,9 @@ def render(ctx: Context) -> None:
 
 
 def _edit_form(ctx: Context, codebook) -> None:
+    if not codebook.codes:
+        st.caption("No codes to edit yet.")
+        return
     name = st.selectbox("Code", codebook.names, key="cb_edit_code")
     code = codebook[name]
     with st.form(f"cb_edit_{name}"):
@@ -82,6 +88,8 @@ def _structure_forms(ctx: Context, codebook) -> None:
                                           parent=None if parent == "(none)" else parent), coder,
                     success=f"Added {name.strip()}.")
             st.rerun()
+    if not names:
+        return
     st.subheader("Rename")
     with st.form("cb_rename", clear_on_submit=True):
         old = st.selectbox("Code", names, key="cb_rename_old")

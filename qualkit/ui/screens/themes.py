@@ -1,4 +1,5 @@
-"""Themes page: candidate themes (label, keywords, quotes, spread over groups); promote to a code or dismiss."""
+"""Candidate themes page: BERTopic's proposals (label, keywords, quotes, spread over groups), started from here
+in the background; the researcher promotes one to a code or dismisses it. They are candidates, not findings."""
 from __future__ import annotations
 
 import streamlit as st
@@ -7,20 +8,25 @@ from ...review import dismiss_theme, promote_theme
 from .. import views
 from ..state import Context, guarded
 from ..views import md_escape
+from . import runs
 
 
 def render(ctx: Context) -> None:
     store = ctx.store
-    st.header("Themes")
+    st.header("Candidate themes")
+    st.caption("Proposals from clustering what participants said (BERTopic): a theme becomes part of your "
+               "analysis only when you promote it to a code.")
+    with st.expander("Propose candidate themes", expanded=store.latest_run("themes") is None):
+        runs.themes_panel(ctx)
     themes = store.themes()
     if not themes:
-        st.info("No theme run yet: run `qualkit themes` to find candidate themes in what the codebook leaves out.")
+        st.info("No candidate themes yet: propose some above.")
         return
     show = st.radio("Show", ["candidate", "promoted", "dismissed", "all"], horizontal=True, key="themes_show")
     segments = {s.id: s for s in store.segments()}
     codebook = store.codebook()
     shown = [t for t in themes if show == "all" or t.status == show]
-    st.caption(f"{len(shown)} of {len(themes)} themes")
+    st.caption(f"{len(shown)} of {len(themes)} candidate themes")
     for t in shown:
         with st.container(border=True):
             st.subheader(t.label)
