@@ -5,17 +5,22 @@ themes a researcher promoted to codes). Pure functions take plain data; the stor
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..coding import Decision, latest_verdicts, resolve
+from ..errors import QualkitError
 from ..store import Store
 from ..suggest.model import Suggestion
+from ..suggest.queue import review_queue
 from .actions import pending_from
 from ._common import check_coder
 
 PROMOTED_RUN = "promoted-theme"
-ORDERS = ("informative", "confident")
+# The review orders: active learning (closest to its code's threshold first), highest score first, and the
+# transcripts as they were read. The first two are suggest.review_queue's; this is the one list the app offers.
+ORDERS = ("informative", "confident", "transcript")
 
 
 def review_runs(store: Store) -> list:
@@ -40,24 +45,67 @@ def pending(store: Store, coder: str) -> list[Suggestion]:
                         codebook.names if codebook else None)
 
 
-def order_queue(pending_suggestions: Sequence[Suggestion], order: str = "informative") -> list[Suggestion]:
-    """Order pending suggestions for review.
+def _position(s: Suggestion) -> tuple:
+    return (s.transcript_id, s.char_start, s.char_end, s.code)
 
-    informative: most uncertain first (score nearest 0.5: the answers that teach the model most);
-    confident: highest score first. Ties break by transcript and position so the order is stable.
+
+def order_queue(pending_suggestions: Sequence[Suggestion], order: str = "informative") -> list[Suggestion]:
+    """Order pending suggestions for review (ORDERS): informative and confident as `suggest.review_queue`
+    orders them; transcript: by transcript and position."""
+    if order not in ORDERS:
+        raise QualkitError(f"unknown review order {order!r}: one of {', '.join(ORDERS)}")
+    if order == "transcript":
+        return sorted(pending_suggestions, key=_position)
+    return list(review_queue(list(pending_suggestions), (), order=order))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class SegmentItem:
+    """One segment to review with all of its pending suggestions, most probable first."""
+
+    segment_id: str
+    transcript_id: str
+    char_start: int
+    char_end: int
+    suggestions: tuple[Suggestion, ...]
+
+
+def segment_queue(pending_suggestions: Iterable[Suggestion], order: str = "informative", *,
+                  score: Callable[[Suggestion], float] | None = None,
+                  threshold: Callable[[Suggestion], float] | None = None) -> list[SegmentItem]:
+    """Pending suggestions grouped by segment, segments in `order` (ORDERS).
+
+    informative: the segment whose most uncertain suggestion is closest to its code's threshold (in logit
+    units) first; confident: highest score on the segment first; transcript: reading order. `score` and
+    `threshold` give the current (live) values; by default those the suggestion was made with.
     """
     if order not in ORDERS:
-        raise ValueError(f"unknown review order {order!r}: one of {', '.join(ORDERS)}")
-    try:  # the suggest package owns active-learning order; use it once it exists
-        from ..suggest import review_queue
-    except ImportError:
-        review_queue = None
-    if review_queue is not None:
-        return list(review_queue(list(pending_suggestions), (), order=order))
-    pos = lambda s: (s.transcript_id, s.char_start, s.code)  # noqa: E731
-    if order == "confident":
-        return sorted(pending_suggestions, key=lambda s: (-s.score, pos(s)))
-    return sorted(pending_suggestions, key=lambda s: (abs(s.score - 0.5), pos(s)))
+        raise QualkitError(f"unknown review order {order!r}: one of {', '.join(ORDERS)}")
+    score = score or (lambda s: s.score)
+    threshold = threshold or (lambda s: s.threshold)
+    groups: dict[str, list[Suggestion]] = {}
+    for s in pending_suggestions:
+        groups.setdefault(s.segment_id, []).append(s)
+    items = []
+    for sid, group in groups.items():
+        scored = sorted(((score(s), s) for s in group), key=lambda x: (-x[0], x[1].code))
+        first = scored[0][1]
+        if order == "informative":
+            key = (min(abs(_logit(v) - _logit(threshold(s))) for v, s in scored),)
+        elif order == "confident":
+            key = (-scored[0][0],)
+        else:
+            key = ()
+        items.append((key + (first.transcript_id, first.char_start, sid),
+                      SegmentItem(sid, first.transcript_id, first.char_start, first.char_end,
+                                  tuple(s for _, s in scored))))
+    items.sort(key=lambda x: x[0])
+    return [it for _, it in items]
 
 
 @dataclass(frozen=True)
@@ -151,6 +199,9 @@ class ReviewIndex:
             self.code_of[s.id] = code
             self.key_of[s.id] = key
         self.keys = seen
+        self.by_segment: dict[str, list[Suggestion]] = {}
+        for s in self.items:
+            self.by_segment.setdefault(s.segment_id, []).append(s)
         self.codes = list(codes) if codes is not None else sorted(set(self.code_of.values()))
         self.totals: dict[str, int] = {c: 0 for c in self.codes}
         for code in self.code_of.values():
@@ -191,3 +242,21 @@ class ReviewIndex:
                    for c, n in self.totals.items()}
         return Progress(coder, sum(p.reviewed for p in by_code.values()), sum(p.remaining for p in by_code.values()),
                         by_code)
+
+    def pending(self, verdicts: Mapping[tuple, str], *, code: str | None = None,
+                transcripts: Iterable[str] | None = None) -> list[Suggestion]:
+        """Pending suggestions (of one code, in some transcripts), in index order."""
+        allowed = set(transcripts) if transcripts is not None else None
+        return [s for s in self.items if self.key_of[s.id] not in verdicts
+                and (code is None or self.code_of[s.id] == code)
+                and (allowed is None or s.transcript_id in allowed)]
+
+    def segments(self, verdicts: Mapping[tuple, str], order: str = "informative", *, code: str | None = None,
+                 transcripts: Iterable[str] | None = None, skip: Iterable[str] = (),
+                 score: Callable[[Suggestion], float] | None = None,
+                 threshold: Callable[[Suggestion], float] | None = None) -> list[SegmentItem]:
+        """Segments with pending suggestions (filtered by code and transcripts, without the `skip` segment ids),
+        in `order`, each with its pending suggestions of the filter."""
+        skip = set(skip)
+        todo = [s for s in self.pending(verdicts, code=code, transcripts=transcripts) if s.segment_id not in skip]
+        return segment_queue(todo, order, score=score, threshold=threshold)

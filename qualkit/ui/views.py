@@ -222,3 +222,93 @@ def md_escape(text: str) -> str:
     for ch in "*_`#[]<>|~$":
         out = out.replace(ch, "\\" + ch)
     return " ".join(out.split())
+
+
+# ---- the workspace (components.transcript_view) ------------------------------------------------------------
+
+def origin_label(origin: str) -> str:
+    return {"ai": "accepted suggestion", "human": "hand coding", "import": "imported"}.get(origin, origin)
+
+
+def transcript_pieces(transcript: Transcript, codings: Sequence[Coding], pending: Sequence[Suggestion] = (),
+                      colors: Mapping[str, str] | None = None, codebook: Codebook | None = None) -> dict:
+    """Plain data for the transcript workspace: turns cut into pieces at every coding and suggestion boundary,
+    each piece `{"s", "e", "t": transcript.text[s:e], "c": [coding indexes], "p": [pending indexes], "ends":
+    codings ending here, "pends": suggestions ending here}`; codings, pending suggestions, a legend (codes in
+    this transcript with counts) and the codes to offer for a selection (codebook order)."""
+    colors = dict(colors or {})
+    text = transcript.text
+    cods = [c for c in codings if c.transcript_id == transcript.id]
+    pend = [s for s in pending if s.transcript_id == transcript.id]
+    color = lambda code: colors.get(code, PALETTE[0])  # noqa: E731
+    coding_rows = [{"id": c.decision_id or f"{c.coder}:{c.char_start}-{c.char_end}:{c.code}", "code": c.code,
+                    "color": color(c.code), "coder": c.coder, "start": c.char_start, "end": c.char_end,
+                    "tip": f"{c.code} · {c.coder} · {origin_label(c.origin)} (click to open)"} for c in cods]
+    pending_rows = [{"code": s.code, "segment": s.segment_id, "start": s.char_start, "end": s.char_end,
+                     "tip": f"suggested: {s.code} ({s.score:.2f})"} for s in pend]
+    turns = []
+    for turn in transcript.turns:
+        a0, b0 = turn.char_start, turn.char_end
+        inside_c = [k for k, c in enumerate(coding_rows) if c["start"] < b0 and c["end"] > a0]
+        inside_p = [k for k, s in enumerate(pending_rows) if s["start"] < b0 and s["end"] > a0]
+        spans = [coding_rows[k] for k in inside_c] + [pending_rows[k] for k in inside_p]
+        cuts = sorted({a0, b0} | {max(a0, min(b0, r[x])) for r in spans for x in ("start", "end")})
+        pieces = []
+        for a, b in zip(cuts, cuts[1:]):
+            if b <= a:
+                continue
+            last = b == b0
+            pieces.append({
+                "s": a, "e": b, "t": text[a:b],
+                "c": [k for k in inside_c if coding_rows[k]["start"] <= a and coding_rows[k]["end"] >= b],
+                "p": [k for k in inside_p if pending_rows[k]["start"] <= a and pending_rows[k]["end"] >= b],
+                # a label follows the end of its span (or the end of this turn, for a span across turns)
+                "ends": [k for k in inside_c if coding_rows[k]["end"] == b or (last and coding_rows[k]["end"] > b)],
+                "pends": [k for k in inside_p if pending_rows[k]["end"] == b or (last and pending_rows[k]["end"] > b)],
+            })
+        turns.append({"speaker": turn.speaker, "role": "interviewer" if turn.role == "interviewer" else "participant",
+                      "pieces": pieces})
+    counts: dict[str, int] = {}
+    for c in cods:
+        counts[c.code] = counts.get(c.code, 0) + 1
+    order = codebook.names if codebook else sorted(counts)
+    legend = [{"label": f"{n} ({counts[n]})", "color": color(n), "pending": False} for n in order if n in counts]
+    legend += [{"label": f"{n} ({counts[n]})", "color": color(n), "pending": False}
+               for n in sorted(counts) if n not in order]
+    if pend:
+        legend.append({"label": f"?code: {len(pend)} pending suggestions (dashed)", "color": "", "pending": True})
+    codes = [{"name": c.name, "color": color(c.name), "definition": c.definition} for c in codebook.codes] \
+        if codebook else []
+    return {"transcript": transcript.id, "turns": turns, "codings": coding_rows, "pending": pending_rows,
+            "legend": legend, "codes": codes,
+            "hint": "Select any passage with the mouse to code it · click a highlight to see or remove it · "
+                    "click a ?code badge to decide that suggestion"}
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the whitespace a mouse selection picks up at either end (clamped to the text)."""
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def plain_reasons(suggestion: Suggestion) -> list[str]:
+    """Reasons in words from what the suggestion carries (when no live model is at hand)."""
+    out = []
+    if suggestion.nearest:
+        kind = {"decided": "a passage you coded", "example": "the codebook's example", "include":
+                "the code's inclusion criteria", "theme": "a theme"}.get(suggestion.nearest_kind, "the code's definition")
+        out.append(f"close to {kind}: “{_short(suggestion.nearest)}”")
+    if suggestion.keywords:
+        out.append("mentions " + ", ".join(f"‘{k}’" for k in suggestion.keywords))
+    if suggestion.mode == "llm" and suggestion.reasoning:
+        out.append(f"the language model: {suggestion.reasoning}")
+    return out
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
