@@ -98,17 +98,27 @@ def _norm(s: str) -> str:
     return " ".join(str(s).split()).casefold()
 
 
+MAX_PUBLISHED_BYTES = 1_000_000  # a paper's themes and counts: a few KB
+_WHAT = "a published-study file"
+
+
 def load_published(path) -> dict:
-    """Read and validate the YAML; every problem is reported at once in one InputError."""
-    import yaml
+    """Read and validate the YAML through the guarded loader the codebook uses (no tags, anchors, aliases or
+    deep nesting: a 463-byte alias bomb is refused in one scan); every problem is reported at once in one
+    InputError."""
+    from ..codebook.safe_yaml import YamlRefused, load_guarded, read_yaml_file
 
     path = Path(path)
+    text = read_yaml_file(path, _WHAT, MAX_PUBLISHED_BYTES)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except yaml.YAMLError as e:
-        raise InputError(path, f"not valid YAML: {e}") from None
+        loaded = load_guarded(text, _WHAT, needs=5)
+    except YamlRefused as e:
+        raise InputError(path, "not valid YAML for a published-study file: "
+                         + "; ".join(f"line {line}: {m}" if line else m for line, m in e.problems)) from None
+    data = loaded[0] if loaded else None
+    if loaded and loaded[1].found:
+        raise InputError(path, "not valid YAML for a published-study file: "
+                         + "; ".join(f"line {line}: {m}" for _, line, m in loaded[1].found))
     problems = []
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping with 'study' and 'themes'")

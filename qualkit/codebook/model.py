@@ -45,18 +45,21 @@ class Codebook:
     source_path: str | None = field(default=None, compare=False)
 
     def __post_init__(self):
-        names = [c.name for c in self.codes]
-        if len(set(names)) != len(names):
+        by_name = {c.name: c for c in self.codes}
+        if len(by_name) != len(self.codes):
             raise ValueError("codebook has duplicate code names")
+        # Lookups by name and parent are dict reads: a 5,000-code codebook must not cost a scan per lookup.
+        children: dict[str | None, list[Code]] = {}
+        for c in self.codes:
+            children.setdefault(c.parent, []).append(c)
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_children", children)
 
     def __getitem__(self, name: str) -> Code:
-        for c in self.codes:
-            if c.name == name:
-                return c
-        raise KeyError(name)
+        return self._by_name[name]
 
     def __contains__(self, name: str) -> bool:
-        return any(c.name == name for c in self.codes)
+        return name in self._by_name
 
     @property
     def names(self) -> list[str]:
@@ -64,7 +67,7 @@ class Codebook:
 
     def children(self, name: str | None) -> list[Code]:
         """Codes whose parent is `name` (None: the top level)."""
-        return [c for c in self.codes if c.parent == name]
+        return list(self._children.get(name, ()))
 
     def root_of(self, name: str) -> str:
         """The top-level ancestor of a code (its theme)."""

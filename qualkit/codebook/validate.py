@@ -18,6 +18,9 @@ CODE_KEYS = ("name", "definition", "include", "exclude", "examples", "counterexa
 TEXT_KEYS = ("include", "exclude")
 LIST_KEYS = ("examples", "counterexamples", "keywords")
 COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# Codebooks nest a theme, codes and sub-codes: 3-5 levels. Far deeper chains are mistakes, and exporters that
+# nest elements by parent (REFI-QDA) would write XML other tools refuse to read.
+MAX_LEVELS = 32
 
 # Subject used in messages about the file as a whole rather than one code.
 CODEBOOK_SUBJECT = "codebook"
@@ -233,23 +236,42 @@ def _check_names_and_parents(codes: list, named: list[tuple[int, str]], rep: _Re
                 else f"add a code named '{parent}' or remove the parent")
         rep.add(("codes", i, "parent"), name, f"unknown parent '{parent}'; {hint}")
 
-    reported: set[frozenset] = set()
+    # One walk per chain, never revisiting a resolved code: linear in the number of codes (a 3,000-deep chain
+    # once took minutes with a path list searched at every step).
+    depth: dict[str, int] = {}  # resolved codes: levels below the top (0 = top-level)
     for _, start in named:
-        path = [start]
-        while path[-1] in parent_of:
-            nxt = parent_of[path[-1]]
-            if nxt in path:
-                cycle = path[path.index(nxt):]
-                if frozenset(cycle) not in reported:
-                    reported.add(frozenset(cycle))
-                    # Name the cycle from the member that comes first in the file, so the message is stable.
-                    k = min(range(len(cycle)), key=lambda m: exact[cycle[m]])
-                    ordered = cycle[k:] + cycle[:k]
-                    chain = " -> ".join(ordered + [ordered[0]])
-                    rep.add(("codes", exact[ordered[0]], "parent"), ordered[0],
-                            f"cyclic parents: {chain}; a code cannot be its own ancestor")
-                break
-            path.append(nxt)
+        if start in depth:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        node = start
+        while node in parent_of and node not in depth and node not in on_path:
+            on_path[node] = len(path)
+            path.append(node)
+            node = parent_of[node]
+        if node in on_path:  # the walk came back to itself: a cycle
+            cycle = path[on_path[node]:]
+            # Name the cycle from the member that comes first in the file, so the message is stable.
+            k = min(range(len(cycle)), key=lambda m: exact[cycle[m]])
+            ordered = cycle[k:] + cycle[:k]
+            chain = " -> ".join(ordered + [ordered[0]])
+            rep.add(("codes", exact[ordered[0]], "parent"), ordered[0],
+                    f"cyclic parents: {chain}; a code cannot be its own ancestor")
+            for member in cycle:
+                depth[member] = -1  # reported once; codes under a cycle have no depth
+            path = path[:on_path[node]]
+            base = -1
+        else:
+            base = depth.get(node, 0) if node in depth else 0
+            if node not in depth:
+                depth[node] = 0  # a top-level code (or an unknown parent, reported above)
+        for member in reversed(path):
+            base = -1 if base < 0 else base + 1
+            depth[member] = base
+            if base == MAX_LEVELS + 1:  # reported at the first code past the limit, not at each below it
+                rep.add(("codes", exact[member], "parent"), member,
+                        f"is {base} levels below its top-level code; a code hierarchy deeper than {MAX_LEVELS} "
+                        "levels is a mistake (check the parent names)")
 
 
 def _clean(value):

@@ -23,6 +23,20 @@ class ReadOptions:
     text_column: str | None = None
     id_column: str | None = None
     interviewers: tuple[str, ...] = ()
+    encoding: str | None = None  # the researcher's codec name for text-like files; None: UTF-8/UTF-16 only
+
+
+class IngestNote(UserWarning):
+    """Something a researcher should know about a file that was still read (rows skipped, links not followed).
+
+    Issued with `warnings.warn`, so library callers see it without a new return type; the CLI prints each one as
+    a `note:` line."""
+
+
+def note(message: str) -> None:
+    """Tell the caller about `message` (an IngestNote warning; shown once per call site by default filters)."""
+    import warnings
+    warnings.warn(IngestNote(message), stacklevel=3)
 
 
 def participant_id_from(name: str) -> str:
@@ -51,9 +65,21 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot be read: {e.strerror or e}") from None
 
 
+# Characters that show nothing: whitespace, C0/C1 controls, zero-width and bidirectional formatting marks, the BOM,
+# soft hyphen. A transcript of only these is empty to a reader, whatever its length.
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u206f\ufeff]")
+
+
+def has_text(text: str) -> bool:
+    """Whether `text` holds anything visible (a regex search: linear, C speed, stops at the first letter)."""
+    return _VISIBLE.search(text) is not None
+
+
 def require_text(path: Path, text: str, what: str = "is empty") -> None:
-    """InputError(path, 'is empty ...') for empty or whitespace-only extracted text."""
-    if not text.strip():
+    """InputError(path, 'is empty ...') for extracted text with nothing visible in it (whitespace, zero-width
+    spaces and other invisible formatting characters only)."""
+    if not has_text(text):
         raise InputError(path, f"{what}: there is no transcript text in it")
 
 

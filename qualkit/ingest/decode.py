@@ -1,11 +1,13 @@
 """Bytes -> str for text-like transcripts: UTF-8 (with or without BOM), UTF-16/32 with BOM, UTF-16 without BOM,
-then cp1252 as a last resort. Newlines come back normalised to "\\n"."""
+or the encoding the researcher names. Anything else is refused: guessing a legacy code page (cp1252, cp1251...)
+silently turns `Привет` into `Ïðèâåò`, and one pasted cp1252 line into `Ã©` everywhere. Newlines come back
+normalised to "\\n"."""
 from __future__ import annotations
 
 import codecs
 import re
 
-from qualkit.errors import InputError
+from qualkit.errors import InputError, QualkitError
 
 # Magic numbers of formats people drop into a transcripts folder by mistake (or rename to .txt).
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -54,11 +56,44 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, path) -> str:
+def check_encoding(encoding: str | None) -> str | None:
+    """The codec's canonical name for a researcher-given encoding (None stays None); QualkitError if unknown."""
+    if encoding is None:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise QualkitError(f"unknown text encoding {encoding!r}; use a name such as utf-8, cp1252 (Windows, Western "
+                           "Europe), cp1251 (Windows, Cyrillic), latin-1 or utf-16") from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _not_utf8(data: bytes, path, error: UnicodeDecodeError) -> InputError:
+    """Refusal for bytes that are not UTF-8: where, and whether the rest of the file is UTF-8 (a pasted line)."""
+    line = _line_of(data, error.start)
+    text = data.decode("utf-8", errors="replace")
+    bad_lines = sorted({n for n, ln in enumerate(text.split("\n"), 1) if "\ufffd" in ln})
+    more = f" and {len(bad_lines) - 1} more line(s)" if len(bad_lines) > 1 else ""
+    utf8_non_ascii = any(ord(ch) > 127 and ch != "\ufffd" for ch in text)
+    if utf8_non_ascii:
+        why = ("the rest of the file is UTF-8, so those lines were probably pasted from another program; "
+               "retype them or re-save the whole file as UTF-8")
+    else:
+        why = ("re-save it as UTF-8, or name its encoding with --encoding (e.g. --encoding cp1252 for Windows "
+               "Western European text, --encoding cp1251 for Cyrillic); qualkit does not guess encodings")
+    return InputError(path, f"is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}{more}); {why}")
+
+
+def decode_bytes(data: bytes, path, encoding: str | None = None) -> str:
     """Decode a text transcript's bytes; raise InputError(path, ...) for binary or undecodable data.
 
-    Order: binary magic -> BOMs (UTF-32, UTF-8, UTF-16) -> UTF-16 by NUL pattern -> NULs mean binary ->
-    UTF-8 -> cp1252. The result has "\\n" line endings and no BOM. Emptiness is the caller's check.
+    With `encoding` (a codec name the researcher gave) the bytes are decoded strictly with it (a leading BOM is
+    dropped). Without it: binary magic -> BOMs (UTF-32, UTF-8, UTF-16) -> UTF-16 by NUL pattern -> NULs mean
+    binary -> strict UTF-8; anything else is refused with a message naming --encoding, never guessed.
+    The result has "\\n" line endings and no BOM. Emptiness is the caller's check.
     """
     for magic, kind in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -66,7 +101,15 @@ def decode_bytes(data: bytes, path) -> str:
     if any(data.startswith(m) for m in _RIFF_OR_MP4):
         raise _binary(path, "audio/video")
 
-    encoding: str | None = None
+    if encoding is not None:
+        encoding = check_encoding(encoding)
+        try:
+            return normalise_newlines(data.decode(encoding).removeprefix("\ufeff"))
+        except UnicodeDecodeError as e:
+            raise InputError(path, f"cannot decode as {encoding}: byte 0x{data[e.start]:02x} on line "
+                                   f"{_line_of(data, e.start)} is not {encoding} text; check the --encoding "
+                                   "you gave, or re-save the file as UTF-8") from None
+
     body = data
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
                      (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -80,17 +123,13 @@ def decode_bytes(data: bytes, path) -> str:
         try:
             return normalise_newlines(body.decode(encoding))
         except UnicodeDecodeError as e:
+            if encoding == "utf-8":
+                raise _not_utf8(body, path, e) from None
             raise InputError(path, f"cannot decode as {encoding} (byte offset {e.start}): the file is damaged or "
                                    "not text; re-save it as UTF-8") from None
     if b"\x00" in data:
         raise _binary(path, None)
     try:
         return normalise_newlines(data.decode("utf-8"))
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return normalise_newlines(data.decode("cp1252"))
-        except UnicodeDecodeError as e:
-            bad = data[e.start]
-            raise InputError(path, f"cannot decode the text: it is not UTF-8, UTF-16 or cp1252 (byte 0x{bad:02x} at "
-                                   f"offset {e.start}; UTF-8 failed at offset {utf8_error.start}); "
-                                   "re-save it as UTF-8") from None
+    except UnicodeDecodeError as e:
+        raise _not_utf8(data, path, e) from None

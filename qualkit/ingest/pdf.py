@@ -16,6 +16,68 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*
                           re.IGNORECASE)
 _EDGE = 2  # headers and footers live in the first and last lines of a page
 
+# Work limits, checked on the page content streams before pdfminer interprets them: pdfminer spends about 50 us
+# per operator in Python, so a 20 KB file whose flate stream inflates to 5 million `q Q` operators would run for
+# minutes. A dense transcript page has a few thousand operators and well under 1 MB of content.
+MAX_PAGE_CONTENT_BYTES = 8 * 1024 * 1024
+MAX_PAGE_OPERATORS = 100_000
+MAX_DOCUMENT_OPERATORS = 5_000_000  # about 300 dense pages
+# Content-stream operators are bare keywords (q, Q, cm, Tj, BT, re, f*, ', "...); numbers, /names, (strings) and
+# <hex> are operands. Strings are removed first so the words of the text are not counted as operators.
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>", re.S)
+_PDF_OPERATOR = re.compile(rb"(?<![^\s\[\]()<>{}/%])(?:[A-Za-z][A-Za-z0-9*]{0,2}|'|\")(?![^\s\[\]()<>{}/%])")
+
+
+class _Budget:
+    """Bounded inflation and an operator count per page and per document; InputError when a limit is passed."""
+
+    def __init__(self, path: Path):
+        self.path, self.total = path, 0
+
+    def _bytes(self, stream) -> bytes:
+        import zlib
+        from pdfminer.psparser import LIT
+
+        filters = stream.get_filters()
+        if [f for f, _ in filters] in ([LIT("FlateDecode")], [LIT("Fl")]):
+            try:  # inflate at most one byte past the limit: a bomb costs its limit, never its claimed size
+                return zlib.decompressobj().decompress(stream.rawdata or b"", MAX_PAGE_CONTENT_BYTES + 1)
+            except zlib.error:
+                return b""  # pdfminer reports (or tolerates) a corrupt stream itself
+        return stream.get_data() or b""
+
+    def page(self, number: int, streams) -> None:
+        size = ops = 0
+        for stream in streams:
+            data = self._bytes(stream)
+            size += len(data)
+            if size > MAX_PAGE_CONTENT_BYTES:
+                raise InputError(self.path, f"page {number} has over {MAX_PAGE_CONTENT_BYTES // 1024 // 1024} MB of "
+                                            "drawing instructions, far more than a page of text needs; refusing it "
+                                            "(a damaged file or a decompression bomb)")
+            ops += len(_PDF_OPERATOR.findall(_PDF_STRING.sub(b" ", data)))
+        self.total += ops
+        if ops > MAX_PAGE_OPERATORS or self.total > MAX_DOCUMENT_OPERATORS:
+            what = (f"page {number} has {ops:,} drawing operators (limit {MAX_PAGE_OPERATORS:,} a page)"
+                    if ops > MAX_PAGE_OPERATORS else
+                    f"its pages have over {MAX_DOCUMENT_OPERATORS:,} drawing operators in all")
+            raise InputError(self.path, f"{what}, far more than text needs; refusing it (a damaged file or a "
+                                        "decompression bomb); export the transcript as text or .docx instead")
+
+
+def _content_streams(page) -> list:
+    """The page's content streams and the form XObjects it can draw (one level: what a transcript uses)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.psparser import LIT
+
+    streams = [s for s in (resolve1(c) for c in page.page_obj.contents) if isinstance(s, PDFStream)]
+    xobjects = resolve1((resolve1(page.page_obj.resources) or {}).get("XObject")) or {}
+    for x in xobjects.values() if isinstance(xobjects, dict) else ():
+        x = resolve1(x)
+        if isinstance(x, PDFStream) and x.get("Subtype") == LIT("Form"):
+            streams.append(x)
+    return streams
+
 
 def _margin_number_cutoff(page) -> float | None:
     """x below which digit-only words are margin line numbers, or None when the page has no such column."""
@@ -80,7 +142,12 @@ def pdf_text(path: Path) -> str:
     check_size(path)
     try:
         with pdfplumber.open(str(path)) as pdf:
+            budget = _Budget(path)
+            for number, page in enumerate(pdf.pages, start=1):
+                budget.page(number, _content_streams(page))
             pages = [_page_lines(p) for p in pdf.pages]
+    except InputError:
+        raise
     except Exception as e:  # pdfminer raises many types (PDFSyntaxError, PSEOF, KeyError...) for broken files
         raise InputError(path, f"cannot be read as a PDF ({type(e).__name__}: {e}); it may be truncated, "
                                "encrypted or not a PDF") from None

@@ -133,7 +133,7 @@ def _split_prefix(cues: list[Cue], interviewers) -> list[tuple[Cue, str | None, 
 def read_subtitles(path: Path, source_path: str, options: ReadOptions) -> list[Transcript]:
     """One Transcript from a .vtt/.srt; InputError for broken timings (with the line number) or no cues."""
     fmt = path.suffix.lower().lstrip(".")
-    text = decode_bytes(read_bytes(path), path)
+    text = decode_bytes(read_bytes(path), path, options.encoding)
     require_text(path, text)
     cues = [c for c in parse_cues(path, text) if c.text]
     if not cues:

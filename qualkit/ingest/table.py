@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qualkit.errors import InputError
-from qualkit.ingest.base import ReadOptions, make_transcript, read_bytes, require_text
+from qualkit.ingest.base import ReadOptions, has_text, make_transcript, note, read_bytes, require_text
 from qualkit.ingest.decode import decode_bytes
 from qualkit.ingest.speakers import parse_speaker_turns
 from qualkit.transcript import Transcript
@@ -29,14 +29,33 @@ def _large_fields():
         csv.field_size_limit(old)
 
 
-def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """(header, rows) of a CSV decoded with the transcript decoding rules; InputError when empty or malformed."""
-    text = decode_bytes(read_bytes(path), path)
+def duplicate_columns(header: list[str]) -> str | None:
+    """A message naming the first column that appears twice in `header` (compared ignoring case and surrounding
+    spaces, as columns are looked up), or None. Reading a row into a dict would silently keep the last one."""
+    first: dict[str, int] = {}
+    for i, h in enumerate(header, start=1):
+        key = h.strip().casefold()
+        if not key:
+            continue  # unnamed columns (trailing commas) are never read
+        if key in first:
+            return (f"the header names the column {h.strip()!r} twice (columns {first[key]} and {i}); a reader would "
+                    "silently keep only the last one: rename or delete one of them")
+        first[key] = i
+    return None
+
+
+def _rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(header, numbered rows) of a CSV decoded with the transcript decoding rules; InputError when empty,
+    malformed or when the header repeats a column."""
+    text = decode_bytes(read_bytes(path), path, encoding)
     require_text(path, text)
     with _large_fields():
         try:
             reader = csv.reader(io.StringIO(text, newline=""))
             header = [h.strip() for h in next(reader)]
+            duplicate = duplicate_columns(header)
+            if duplicate:
+                raise InputError(path, duplicate)
             rows = []
             for n, values in enumerate(reader, start=1):
                 if not any(v.strip() for v in values):
@@ -48,6 +67,11 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         except csv.Error as e:
             raise InputError(path, f"is not a readable CSV file ({e})") from None
     return header, rows
+
+
+def _row_list(rows: list[int], limit: int = 20) -> str:
+    shown = ", ".join(map(str, rows[:limit]))
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
 def _pick(path: Path, header: list[str], wanted: str | None, defaults: tuple[str, ...], what: str,
@@ -71,12 +95,17 @@ def _pick(path: Path, header: list[str], wanted: str | None, defaults: tuple[str
 def read_csv(path: Path, source_path: str, options: ReadOptions) -> list[Transcript]:
     """One Transcript per row. `text_column` defaults to 'text'; `id_column` to id/transcript_id/document, else
     '<stem>_<row>'; other columns become attributes. InputError for missing columns, empty texts, duplicate ids."""
-    header, rows = _rows(path)
+    header, rows = _rows(path, options.encoding)
     text_col = _pick(path, header, options.text_column, TEXT_COLUMNS, "text", required=True)
     id_col = _pick(path, header, options.id_column, ID_COLUMNS, "id", required=options.id_column is not None)
     transcripts = []
     seen: dict[str, int] = {}
+    empty: list[int] = []  # survey exports leave answers blank: skipped, and said so
     for n, row in rows:
+        text = row[text_col]
+        if not has_text(text):
+            empty.append(n)
+            continue
         tid = row[id_col].strip() if id_col else f"{path.stem}_{n}"
         if not tid:
             raise InputError(path, f"row {n}: the id column {id_col!r} is empty")
@@ -84,25 +113,28 @@ def read_csv(path: Path, source_path: str, options: ReadOptions) -> list[Transcr
             raise InputError(path, f"row {n}: duplicate id {tid!r} (first used in row {seen[tid]}); "
                                    "ids must be unique")
         seen[tid] = n
-        text = row[text_col]
-        if not text.strip():
-            raise InputError(path, f"row {n} ({tid!r}): the text column {text_col!r} is empty")
         turns, labelled = parse_speaker_turns(text, interviewers=options.interviewers)
         attributes = {k: v for k, v in row.items() if k not in (text_col, id_col) and k}
         transcripts.append(make_transcript(path, source_path, "csv", text, turns, labelled, id=tid,
                                            attributes=attributes))
-    if not transcripts:
+    if not rows:
         raise InputError(path, "is empty: the CSV has a header but no rows")
+    if not transcripts:
+        raise InputError(path, f"is empty: the text column {text_col!r} is empty in every row "
+                               f"({len(empty)} row(s): {_row_list(empty)})")
+    if empty:
+        note(f"{path}: skipped {len(empty)} row(s) whose text column {text_col!r} is empty: row(s) "
+             f"{_row_list(empty)}")
     return transcripts
 
 
-def read_participants(path) -> dict[str, dict[str, str]]:
+def read_participants(path, encoding: str | None = None) -> dict[str, dict[str, str]]:
     """participants.csv -> {participant id: {column: value}} (id from id/participant/participant_id).
 
     Raises InputError for a missing id column, or listing every row with an empty or duplicate id.
     """
     path = Path(path)
-    header, rows = _rows(path)
+    header, rows = _rows(path, encoding)
     by_lower = {h.casefold(): h for h in header}
     id_col = next((by_lower[c] for c in PARTICIPANT_ID_COLUMNS if c in by_lower), None)
     if id_col is None:

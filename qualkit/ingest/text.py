@@ -18,5 +18,5 @@ def transcript_from_text(path: Path, source_path: str, fmt: str, text: str, opti
 
 def read_text(path: Path, source_path: str, options: ReadOptions) -> list[Transcript]:
     """One Transcript from a .txt/.md file; InputError for binary, undecodable, oversized or empty files."""
-    text = decode_bytes(read_bytes(path), path)
+    text = decode_bytes(read_bytes(path), path, options.encoding)
     return [transcript_from_text(path, source_path, path.suffix.lower().lstrip("."), text, options)]

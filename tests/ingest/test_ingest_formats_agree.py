@@ -13,7 +13,8 @@ EXACT = ["interview.txt", "interview_utf16le_nobom.txt", "interview_cp1252_cr.tx
 
 
 def turns_of(name):
-    [t] = read_file(DATA / name)
+    # a cp1252 file is read only when the researcher names its encoding (qualkit never guesses one)
+    [t] = read_file(DATA / name, encoding="cp1252" if "cp1252" in name else None)
     t.check_spans()
     return [(x.speaker, x.role, x.text) for x in t.turns]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualkit.errors import InputError
-from qualkit.ingest import read_file, read_participants
+from qualkit.ingest import IngestNote, read_file, read_participants
 
 DATA = Path(__file__).parents[1] / "data" / "ingest"
 ANTHROPIC = Path(__file__).parents[2] / "../shared/benchmarks/anthropic-interviewer/all_transcripts.csv"
@@ -28,11 +28,11 @@ def test_one_transcript_per_row_with_attributes():
 def test_named_columns_and_default_row_ids(tmp_path):
     path = tmp_path / "survey.csv"
     path.write_text("who,answer,site\nP05,\"User: long\nanswer\",Cork\nP06,User: short,Galway\n", encoding="cp1252")
-    ts = read_file(path, text_column="answer")
+    ts = read_file(path, text_column="answer", encoding="cp1252")
     assert [(t.id, t.participant_id, dict(t.attributes)) for t in ts] == [
         ("survey_1", "survey_1", {"who": "P05", "site": "Cork"}),
         ("survey_2", "survey_2", {"who": "P06", "site": "Galway"})]
-    ts = read_file(path, text_column="answer", id_column="who")
+    ts = read_file(path, text_column="answer", id_column="who", encoding="cp1252")
     assert [(t.id, t.participant_id, t.turns[0].text) for t in ts] == [("P05", "P05", "long\nanswer"),
                                                                        ("P06", "P06", "short")]
 
@@ -51,10 +51,33 @@ def test_csv_errors(name, kw, message):
         read_file(DATA / name, **kw)
 
 
-def test_csv_empty_cells_and_rows(tmp_path):
-    (tmp_path / "a.csv").write_text("id,text\nx,User: hi\ny,  \n", encoding="utf-8")
-    with pytest.raises(InputError, match=re.escape("a.csv: row 2 ('y'): the text column 'text' is empty")):
-        read_file(tmp_path / "a.csv")
+def test_csv_empty_answers_are_skipped_with_one_note(tmp_path):
+    # survey exports leave answers blank: the rest is read, the skipped rows named in one note
+    rows = [f"r{n},Answer number {n}" for n in range(1, 9)]
+    rows[6] = "r7,"
+    rows[2] = "r3,\u200b  "  # a zero-width space is no answer either
+    (tmp_path / "a.csv").write_text("id,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.warns(IngestNote) as notes:
+        ts = read_file(tmp_path / "a.csv")
+    assert [t.id for t in ts] == ["r1", "r2", "r4", "r5", "r6", "r8"]
+    assert [str(n.message) for n in notes] == [
+        f"{tmp_path / 'a.csv'}: skipped 2 row(s) whose text column 'text' is empty: row(s) 3, 7"]
+    (tmp_path / "e.csv").write_text("id,text\nx,\ny,  \n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape("e.csv: is empty: the text column 'text' is empty in every row "
+                                                   "(2 row(s): 1, 2)")):
+        read_file(tmp_path / "e.csv")
+
+
+@pytest.mark.parametrize("header, column", [("id,text,text", "text"), ("id,Text,text ", "text"),
+                                            ("ID,id,text", "id")])
+def test_csv_duplicate_header_is_refused(tmp_path, header, column):
+    (tmp_path / "d.csv").write_text(header + "\nP01,first,second\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"d.csv: the header names the column {column!r} twice "
+                                                   "(columns ")):
+        read_file(tmp_path / "d.csv")
+
+
+def test_csv_empty_rows_and_no_rows(tmp_path):
     (tmp_path / "b.csv").write_text("id,text\n", encoding="utf-8")
     with pytest.raises(InputError, match=re.escape("b.csv: is empty: the CSV has a header but no rows")):
         read_file(tmp_path / "b.csv")

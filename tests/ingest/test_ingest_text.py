@@ -15,6 +15,8 @@ EXPECTED_SPEAKERS = ["Interviewer", "P07"] * 3
 
 
 def read_one(name, **kw):
+    if "cp1252" in name:
+        kw.setdefault("encoding", "cp1252")  # named by the researcher: qualkit never guesses a code page
     [t] = read_file(DATA / name, **kw)
     t.check_spans()
     return t
@@ -63,7 +65,9 @@ def test_participant_id_from_stem(tmp_path, stem, expected):
     ("whitespace.txt", "whitespace.txt: is empty"),
     ("binary.txt", "binary.txt: looks like a binary file (PNG data), not a text transcript"),
     ("nul_bytes.txt", "nul_bytes.txt: looks like a binary file, not a text transcript"),
-    ("undecodable.txt", "undecodable.txt: cannot decode the text: it is not UTF-8, UTF-16 or cp1252 (byte 0x81"),
+    ("undecodable.txt", "undecodable.txt: is not UTF-8 text (byte 0xe9 on line 1 and 1 more line(s)); re-save it "
+                        "as UTF-8, or name its encoding with --encoding (e.g. --encoding cp1252"),
+    ("interview_cp1252_cr.txt", "interview_cp1252_cr.txt: is not UTF-8 text (byte 0x96 on line 1"),
     ("notes.xyz", "notes.xyz: unsupported file type '.xyz'; supported: .txt, .md, .docx, .odt, .pdf, .vtt, .srt, .csv"),
     ("missing.txt", "missing.txt: does not exist"),
 ])

@@ -36,8 +36,8 @@ CASES = [
     Case("png_renamed.txt", "ingest", r"looks like a binary file \(PNG data\), not a text transcript; save it as "
                                       r"\.txt \(UTF-8\)"),
     Case("random_binary.txt", "ingest", r"looks like a binary file, not a text transcript"),
-    Case("undecodable.txt", "ingest", r"cannot decode the text: it is not UTF-8, UTF-16 or cp1252 \(byte 0x81 at "
-                                      r"offset 28.*re-save it as UTF-8"),
+    Case("undecodable.txt", "ingest", r"is not UTF-8 text \(byte 0x81 on line 3\); re-save it as UTF-8, or name its "
+                                      r"encoding with --encoding \(e\.g\. --encoding cp1252"),
     Case("truncated.docx", "ingest", r"is not a valid \.docx file: it is not a zip archive or it is truncated"),
     Case("text_renamed.docx", "ingest", r"is not a valid \.docx file: it is not a zip archive"),
     Case("truncated.odt", "ingest", r"is not a valid \.odt file: it is not a zip archive or it is truncated"),
