@@ -62,7 +62,7 @@ def test_suggest_and_themes_jobs_with_the_real_model_and_bertopic(tmp_path):
     jobs = JobManager()
     s = jobs.start(path, "suggest", suggest_task(path))[0].wait(900)
     assert s.state == DONE, s.error
-    assert "suggestions from run" in s.summary and "minilm" in s.summary
+    assert "suggestions from run" in s.summary and "MiniLM" in s.summary
     s = jobs.start(path, "themes", themes_task(path))[0].wait(900)
     assert s.state == DONE, s.error
     assert "candidate themes" in s.summary
