@@ -257,14 +257,13 @@ def transcript_pieces(transcript: Transcript, codings: Sequence[Coding], pending
         for a, b in zip(cuts, cuts[1:]):
             if b <= a:
                 continue
-            last = b == b0
             pieces.append({
                 "s": a, "e": b, "t": text[a:b],
                 "c": [k for k in inside_c if coding_rows[k]["start"] <= a and coding_rows[k]["end"] >= b],
                 "p": [k for k in inside_p if pending_rows[k]["start"] <= a and pending_rows[k]["end"] >= b],
-                # a label follows the end of its span (or the end of this turn, for a span across turns)
-                "ends": [k for k in inside_c if coding_rows[k]["end"] == b or (last and coding_rows[k]["end"] > b)],
-                "pends": [k for k in inside_p if pending_rows[k]["end"] == b or (last and pending_rows[k]["end"] > b)],
+                # a label follows the end of its span (once, also for a span across turns)
+                "ends": [k for k in inside_c if coding_rows[k]["end"] == b],
+                "pends": [k for k in inside_p if pending_rows[k]["end"] == b],
             })
         turns.append({"speaker": turn.speaker, "role": "interviewer" if turn.role == "interviewer" else "participant",
                       "pieces": pieces})

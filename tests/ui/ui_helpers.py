@@ -45,3 +45,92 @@ def wait_for_run(at, timeout=120):
             return at
         time.sleep(0.2)
     raise AssertionError("the background run did not finish")
+
+
+# ---- real browser (Playwright on Debian's chromium) -------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class running_app:
+    """`with running_app(project_dir, tmp_path) as url:` the real app (streamlit run app.py) on loopback,
+    stopped on exit whatever happens."""
+
+    def __init__(self, project_dir, home, extra_env=None):
+        self.project_dir, self.home, self.extra_env = project_dir, home, dict(extra_env or {})
+
+    def __enter__(self) -> str:
+        import os
+        import subprocess
+        import time
+        import urllib.request
+
+        from qualkit.ui import streamlit_command
+
+        port = free_port()
+        env = dict(os.environ, QUALKIT_PROJECT=str(self.project_dir), HOME=str(self.home), **self.extra_env)
+        self.log = open(Path(self.home) / "streamlit.log", "w")
+        self.proc = subprocess.Popen(streamlit_command(port, entry=APP), env=env, cwd=self.home, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    return url
+            except OSError:
+                time.sleep(0.5)
+        self.__exit__(None, None, None)
+        raise RuntimeError("streamlit did not start: " + (Path(self.home) / "streamlit.log").read_text()[-2000:])
+
+    def __exit__(self, *exc):
+        import subprocess
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        return False
+
+
+# A real mouse selection of `needle` (its first occurrence in the workspace's text pieces): press on its first
+# character, drag, release on its last.
+_BOX_JS = """([needle, nth]) => {
+  let seen = 0;
+  for (const span of document.querySelectorAll('.qk-ws .qk-piece')) {
+    const node = span.firstChild; if (!node) continue;
+    const i = node.data.indexOf(needle); if (i < 0) continue;
+    if (seen++ < nth) continue;
+    const r = document.createRange();
+    r.setStart(node, i); r.setEnd(node, i + 1); const a = r.getBoundingClientRect();
+    r.setStart(node, i + needle.length - 1); r.setEnd(node, i + needle.length); const b = r.getBoundingClientRect();
+    return [a.left + 1, (a.top + a.bottom) / 2, b.right - 1, (b.top + b.bottom) / 2];
+  }
+  return null; }"""
+
+
+def mouse_select(page, first: str, last: str | None = None) -> None:
+    """Select from the first character of `first` to the last character of `last` (default: of `first`)."""
+    a = page.evaluate(_BOX_JS, [first, 0])
+    b = page.evaluate(_BOX_JS, [last or first, 0])
+    assert a and b, f"text not on the page: {first!r} / {last!r}"
+    page.mouse.move(a[0], a[1])
+    page.mouse.down()
+    page.mouse.move((a[0] + b[2]) / 2, (a[1] + b[3]) / 2, steps=4)
+    page.mouse.move(b[2], b[3], steps=4)
+    page.mouse.up()
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose `option` in the Streamlit selectbox labelled `label`."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()

@@ -126,7 +126,12 @@ def render(ctx: Context) -> None:
     if not ids:
         st.warning("No transcript matches these filters.")
         return
+    wanted = st.query_params.get("transcript")
+    if st.session_state.get("read_transcript") not in ids:
+        st.session_state["read_transcript"] = wanted if wanted in ids else ids[0]
     tid = st.selectbox("Transcript", ids, key="read_transcript")
+    if st.query_params.get("transcript") != tid:
+        st.query_params["transcript"] = tid  # a reload (or a shared link) comes back to this transcript
     transcript = next(t for t in transcripts if t.id == tid)
     shown = [c for c in codings if c.transcript_id == tid and (whose == "everyone" or c.coder == ctx.coder)]
     pend = []
