@@ -29,7 +29,8 @@ def _errors_to_click(fn):
 project_option = click.option("--project", "-p", "project_dir", default=lambda: os.environ.get("QUALKIT_PROJECT", "."),
                               show_default="current folder or $QUALKIT_PROJECT", type=click.Path(file_okay=False),
                               help="Project directory.")
-db_option = click.option("--db", default=None, envvar="QUALKIT_DB",
+# $QUALKIT_DB is read by Project.open alone (the app opens projects the same way), not here as well
+db_option = click.option("--db", default=None,
                          help="SQLAlchemy database URL (default: SQLite in the project folder); or $QUALKIT_DB. "
                               "A relative SQLite path (sqlite:///team.db) is a file in the project folder.")
 
@@ -322,41 +323,35 @@ def report(project_dir, db, out, group_by, coder, published):
         click.echo(f"wrote {out}", err=True)
 
 
-EXPORT_FORMATS = ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml", "charts", "qdc", "qdpx"]
+def _export_formats() -> list[str]:
+    from .export import FORMATS  # the one list of export formats
+    return list(FORMATS)
 
 
 @cli.command()
 @project_option
 @db_option
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="What to write.")
+@click.option("--format", "fmt", type=click.Choice(_export_formats()), required=True, help="What to write.")
 @click.option("--out", required=True, type=click.Path(), help="File to write (a folder for charts).")
 @click.option("--group-by", default="group", show_default=True, help="Participant attribute to compare.")
 @click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML).")
 @_errors_to_click
 def export(project_dir, db, fmt, out, group_by, published):
     """Export reports, codings, the codebook, charts, or REFI-QDA (.qdc codebook, .qdpx project)."""
-    from . import export as ex, interchange
+    from . import export as ex
     from .atomic import ensure_folder
     project = _open(project_dir, db, read_only=True)
     if fmt == "charts":
         ensure_folder(out, protected=project.own_files())
     else:
         project.check_output(out)  # before the work: never the project's own files, a folder or a read-only file
-    snap = project.store.snapshot(project.name)
-    if fmt == "qdc":
-        interchange.export_qdc(snap.codebook, out)
-    elif fmt == "qdpx":
-        interchange.export_qdpx(snap, out)
-    elif fmt == "charts":
-        data = ex.collect(snap, group_by=group_by)
-        files = ex.write_charts(out, data.themes, data.cooccurrence, data.saturation)
-        click.echo(f"wrote {len(files.written)} chart file(s) to {out}: "
-                   f"{', '.join(p.name for p in files.written) or 'none'}")
-        for line in files.skipped:
+    written = ex.export(project.store.snapshot(project.name), out, fmt, group_by=group_by, published=published)
+    if isinstance(written, ex.ChartFiles):
+        click.echo(f"wrote {len(written.written)} chart file(s) to {out}: "
+                   f"{', '.join(p.name for p in written.written) or 'none'}")
+        for line in written.skipped:
             click.echo(f"note: {line}")
         return
-    else:
-        ex.write_report(snap, out, format=fmt, group_by=group_by, published=published)
     click.echo(f"wrote {out}")
 
 

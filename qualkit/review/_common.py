@@ -4,7 +4,8 @@ from __future__ import annotations
 from ..codebook.model import Codebook
 from ..errors import ProjectError, QualkitError
 from ..ids import stable_id
-from ..store import Store, now
+from ..clock import now
+from ..store import Store
 
 
 class ReviewError(QualkitError):

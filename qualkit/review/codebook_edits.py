@@ -85,23 +85,31 @@ def edit_code(store: Store, name: str, coder: str, /, **changes) -> Codebook:
 
 
 def rename_code(store: Store, old: str, new: str, coder: str) -> Codebook:
-    """Rename a code (children follow); past decisions under `old` resolve to `new` through the rename log."""
+    """Rename a code (children follow); past decisions under `old` resolve to `new` through the rename log.
+    One transaction: the rename log entry and the new codebook version are written together or not at all."""
     coder = check_coder(coder)
-    codebook = current_codebook(store)
-    check_code(codebook, old)
-    new = _check_new_name(store, codebook, new)
-    codes = tuple(dc_replace(c, name=new if c.name == old else c.name,
-                             parent=new if c.parent == old else c.parent) for c in codebook.codes)
-    new_book = _build(codebook, codes, f"rename {old} -> {new}")
-    store.rename_code(old, new, coder=coder, kind="rename")
-    store.put_codebook(new_book, by=coder)
+    with store.transaction():  # the checks too: another writer cannot take the name between check and write
+        codebook = current_codebook(store)
+        check_code(codebook, old)
+        new = _check_new_name(store, codebook, new)
+        codes = tuple(dc_replace(c, name=new if c.name == old else c.name,
+                                 parent=new if c.parent == old else c.parent) for c in codebook.codes)
+        new_book = _build(codebook, codes, f"rename {old} -> {new}")
+        store.rename_code(old, new, coder=coder, kind="rename")
+        store.put_codebook(new_book, by=coder)
     return new_book
 
 
 def merge_codes(store: Store, sources: Sequence[str], into: str, coder: str) -> Codebook:
     """Merge codes into `into`: sources leave the codebook, their examples and keywords join `into`, their
-    children move under it, and their past decisions resolve to `into`."""
+    children move under it, and their past decisions resolve to `into`. One transaction: every rename log
+    entry and the new codebook version, or nothing."""
     coder = check_coder(coder)
+    with store.transaction():
+        return _merge(store, sources, into, coder)
+
+
+def _merge(store: Store, sources: Sequence[str], into: str, coder: str) -> Codebook:
     codebook = current_codebook(store)
     check_code(codebook, into)
     sources = list(dict.fromkeys(s for s in sources if s != into))
@@ -137,9 +145,14 @@ def split_code(store: Store, name: str, parts: Sequence[Code], coder: str, *, ca
 
     By default the original stays, as the parent of the parts, so its past decisions still resolve and can be
     re-coded into the parts. With `carry_to` (one of the parts' names) the original leaves the codebook and its
-    past decisions resolve to that part through the rename log.
+    past decisions resolve to that part through the rename log. One transaction, like rename and merge.
     """
     coder = check_coder(coder)
+    with store.transaction():
+        return _split(store, name, parts, coder, carry_to)
+
+
+def _split(store: Store, name: str, parts: Sequence[Code], coder: str, carry_to: str | None) -> Codebook:
     codebook = current_codebook(store)
     check_code(codebook, name)
     if len(parts) < 2:

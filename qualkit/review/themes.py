@@ -25,11 +25,18 @@ def promote_theme(store: Store, theme: Theme, code_name: str, definition: str, c
 
     The quotes land in a new run of kind 'promoted-theme', so they are reviewed (accepted or rejected) like any
     suggestion: promoting a theme codes nothing by itself. Returns the new codebook and the queued suggestions.
+    One transaction: the new code, the queued quotes and the theme's verdict are written together or not at all.
     """
     coder = check_coder(coder)
-    _check_candidate(store, theme)
     if not (definition or "").strip():
         raise ReviewError(f"promoting theme {theme.label!r} needs a definition for code {code_name!r}")
+    with store.transaction():  # the candidate check too: two people promoting one theme cannot both succeed
+        _check_candidate(store, theme)
+        return _promote(store, theme, code_name, definition, coder, parent)
+
+
+def _promote(store: Store, theme: Theme, code_name: str, definition: str, coder: str,
+             parent: str | None) -> tuple[Codebook, list[Suggestion]]:
     codebook = add_code(store, Code(name=code_name.strip(), definition=definition.strip(),
                                     keywords=tuple(theme.keywords), parent=parent or None), coder)
     segments = {s.id: s for s in store.segments()}
@@ -57,5 +64,6 @@ def promote_theme(store: Store, theme: Theme, code_name: str, definition: str, c
 def dismiss_theme(store: Store, theme: Theme, coder: str, reason: str = "") -> None:
     """Mark a candidate theme dismissed (an event; the theme and its run stay in the project)."""
     coder = check_coder(coder)
-    _check_candidate(store, theme)
-    store.record_theme_event(theme.id, "dismissed", coder, {"reason": reason} if reason else {})
+    with store.transaction():
+        _check_candidate(store, theme)
+        store.record_theme_event(theme.id, "dismissed", coder, {"reason": reason} if reason else {})

@@ -46,7 +46,18 @@ def _append_only(conn: sa.Connection, table: str) -> None:
             f"FOR EACH ROW EXECUTE FUNCTION qualkit_append_only()")
 
 
-MIGRATIONS = [_m1_initial, _m2_accounts_llm_cache_truncate]
+def _m3_run_order(conn: sa.Connection) -> None:
+    """Runs get a storing sequence: ordered by a start time in whole seconds, two runs in one second made
+    "latest" ambiguous. Existing runs are numbered in their old order (start time, then id)."""
+    if "seq" not in {c["name"] for c in sa.inspect(conn).get_columns("runs")}:
+        conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN seq INTEGER")
+        conn.exec_driver_sql("CREATE UNIQUE INDEX ix_runs_seq ON runs (seq)")
+    conn.exec_driver_sql(
+        "UPDATE runs SET seq = (SELECT COUNT(*) FROM runs r2 WHERE r2.started_at < runs.started_at "
+        "OR (r2.started_at = runs.started_at AND r2.id <= runs.id)) WHERE seq IS NULL")
+
+
+MIGRATIONS = [_m1_initial, _m2_accounts_llm_cache_truncate, _m3_run_order]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -84,6 +84,7 @@ runs = sa.Table(
     sa.Column("seed", sa.Integer),
     sa.Column("params", sa.JSON, nullable=False),
     sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("seq", sa.Integer, unique=True),  # storing order (migration 3): runs() and latest_run() use it
 )
 
 suggestions = sa.Table(

@@ -4,7 +4,6 @@ Every public write is one transaction. Decisions, memos, theme verdicts and code
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import sqlalchemy as sa
 
+from ..clock import now
 from ..codebook.model import Codebook
 from ..coding import VERDICTS, Coding, Decision, codings_from_decisions
 from ..errors import ProjectError
@@ -24,10 +24,6 @@ from ..themes.model import Theme
 from ..transcript import Transcript, Turn
 from . import migrations
 from . import schema as T
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def _readonly_sqlite(url: str) -> sa.Engine:
@@ -93,7 +89,7 @@ class Store:
         try:
             if read_only:
                 self.engine = _engine(url, read_only=True)
-                with self.engine.connect() as conn:
+                with self._connect() as conn:
                     version = migrations.current_version(conn)
                 if version == 0:
                     raise ProjectError(f"no qualkit project in database {self.safe_url}: run `qualkit init` first")
@@ -143,9 +139,20 @@ class Store:
             finally:
                 self._local.conn = None
 
+    @contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        """A connection to read with: inside an open transaction (same thread) that one, so a workflow reads its
+        own writes and never waits on its own lock (every SQLite connection begins IMMEDIATE); else a new one."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
     # -- transcripts and segments -------------------------------------------------------------------------
     def transcript_hashes(self) -> dict[str, str]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return dict(conn.execute(sa.select(T.transcripts.c.id, T.transcripts.c.content_hash)).all())
 
     def put_transcripts(self, items: Sequence[tuple[Transcript, str, Sequence[Segment]]],
@@ -173,12 +180,12 @@ class Store:
                 conn.execute(T.segments.insert(), [_segment_row(s) for s in segs])
 
     def transcripts(self) -> list[Transcript]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(sa.select(T.transcripts).order_by(T.transcripts.c.id)).mappings().all()
         return [_transcript(r) for r in rows]
 
     def transcript(self, transcript_id: str) -> Transcript:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(T.transcripts).where(T.transcripts.c.id == transcript_id)).mappings().first()
         if row is None:
             raise ProjectError(f"no transcript {transcript_id!r} in this project")
@@ -190,11 +197,11 @@ class Store:
             q = q.where(T.segments.c.transcript_id == transcript_id)
         if role is not None:
             q = q.where(T.segments.c.role == role)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [_segment(r) for r in conn.execute(q).mappings()]
 
     def segment_units(self) -> set[str]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {r[0] for r in conn.execute(sa.select(T.segments.c.unit).distinct())}
 
     # -- participants ---------------------------------------------------------------------------------------
@@ -211,7 +218,7 @@ class Store:
             conn.execute(T.participants.insert().values(id=pid, attributes=merged))
 
     def participants(self) -> dict[str, dict[str, str]]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {r.id: dict(r.attributes) for r in conn.execute(sa.select(T.participants))}
 
     # -- codebook ------------------------------------------------------------------------------------------
@@ -227,12 +234,12 @@ class Store:
         return True
 
     def codebook(self) -> Codebook | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(T.codebooks).order_by(T.codebooks.c.seq.desc()).limit(1)).mappings().first()
         return Codebook.from_dict(row["body"], source_path=row["source_path"]) if row else None
 
     def codebook_history(self) -> list[dict]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(sa.select(T.codebooks.c.seq, T.codebooks.c.hash, T.codebooks.c.name,
                                           T.codebooks.c.version, T.codebooks.c.saved_at, T.codebooks.c.saved_by)
                                 .order_by(T.codebooks.c.seq)).mappings().all()
@@ -262,7 +269,7 @@ class Store:
             q = q.where(T.decisions.c.coder == coder)
         if transcript_id is not None:
             q = q.where(T.decisions.c.transcript_id == transcript_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [_decision(r) for r in conn.execute(q).mappings()]
 
     def codings(self, coder: str | None = None) -> list[Coding]:
@@ -279,11 +286,11 @@ class Store:
             conn.execute(T.code_renames.insert().values(old=old, new=new, kind=kind, coder=coder, at=now()))
 
     def renames(self) -> dict[str, str]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {r.old: r.new for r in conn.execute(sa.select(T.code_renames).order_by(T.code_renames.c.seq))}
 
     def coders(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return sorted(r[0] for r in conn.execute(sa.select(T.decisions.c.coder).distinct()))
 
     # -- runs, suggestions, themes ------------------------------------------------------------------------------
@@ -293,8 +300,11 @@ class Store:
             conn.execute(T.suggestions.delete().where(T.suggestions.c.run_id == run.id))
             conn.execute(T.themes.delete().where(T.themes.c.run_id == run.id))
             conn.execute(T.runs.delete().where(T.runs.c.id == run.id))
+            # the store's own counter orders runs: writers are serialised, so max + 1 is unique and "latest" is
+            # the run stored last, even when two share a start time
+            seq = conn.execute(sa.select(sa.func.coalesce(sa.func.max(T.runs.c.seq), 0) + 1)).scalar_one()
             conn.execute(T.runs.insert().values(
-                id=run.id, kind=run.kind, started_at=run.started_at, finished_at=run.finished_at, model=run.model,
+                id=run.id, seq=seq, kind=run.kind, started_at=run.started_at, finished_at=run.finished_at, model=run.model,
                 model_version=run.model_version, codebook_hash=run.codebook_hash, seed=run.seed,
                 params=dict(run.params), notes=run.notes))
             if suggestions:
@@ -308,10 +318,11 @@ class Store:
                     quote_ids=list(t.quote_ids), spread=dict(t.spread)) for t in themes])
 
     def runs(self, kind: str | None = None) -> list[Run]:
-        q = sa.select(T.runs).order_by(T.runs.c.started_at)
+        """Runs (of `kind`), in the order they were stored: the last is the latest."""
+        q = sa.select(T.runs).order_by(T.runs.c.seq)
         if kind:
             q = q.where(T.runs.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [Run(id=r.id, kind=r.kind, started_at=r.started_at, model=r.model, model_version=r.model_version,
                         codebook_hash=r.codebook_hash, seed=r.seed, params=r.params, finished_at=r.finished_at,
                         notes=r.notes) for r in conn.execute(q)]
@@ -327,7 +338,7 @@ class Store:
             if run is None:
                 return []
             run_id = run.id
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(sa.select(T.suggestions).where(T.suggestions.c.run_id == run_id)
                                 .order_by(T.suggestions.c.transcript_id, T.suggestions.c.char_start,
                                           T.suggestions.c.code)).mappings().all()
@@ -342,7 +353,7 @@ class Store:
             if run is None:
                 return []
             run_id = run.id
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(sa.select(T.themes).where(T.themes.c.run_id == run_id)).mappings().all()
             status = {r.theme_id: r.action for r in conn.execute(
                 sa.select(T.theme_events.c.theme_id, T.theme_events.c.action).order_by(T.theme_events.c.seq))}
@@ -365,7 +376,7 @@ class Store:
 
     def memos(self) -> list[Memo]:
         """Current memos: the latest version of each memo id (edits append a new version)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(sa.select(T.memos).order_by(T.memos.c.seq)).mappings().all()
         latest = {r["id"]: r for r in rows}
         return [Memo(id=r["id"], target_kind=r["target_kind"], target_id=r["target_id"], text=r["text"],
@@ -375,7 +386,7 @@ class Store:
     def get_many(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         wanted = list(dict.fromkeys(hashes))
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i:i + 500]
                 q = sa.select(T.embeddings.c.text_hash, T.embeddings.c.vector).where(
@@ -400,7 +411,7 @@ class Store:
 
     # -- whole-project views --------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             def n(table, *where):
                 return conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
             return {"transcripts": n(T.transcripts), "participants": n(T.participants),
@@ -417,7 +428,7 @@ class Store:
     def integrity_check(self) -> list[str]:
         """Problems found (empty when sound): database-level check plus qualkit's own invariants."""
         problems = []
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             if conn.dialect.name == "sqlite":
                 result = conn.exec_driver_sql("PRAGMA integrity_check").scalar_one()
                 if result != "ok":

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from typing import Sequence
 
 import numpy as np
 
+from ..clock import now as _now
 from ..codebook.model import Codebook
 from ..coding import Decision
 from ..embed import EmbeddingCache, embed_texts
@@ -33,10 +33,6 @@ from .labels import SegmentIndex, decision_labels, state_hash
 from .model import Suggestion
 from .params import resolve_params
 from .prototypes import prototypes, target_codes
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,52 @@ def test_renamed_and_merged_codes_still_resolve(store):
     assert sorted((c.coder, c.code) for c in store.codings()) == [("ana", "Human oversight"),
                                                                   ("ben", "Human oversight")]
     assert {d.code for d in store.decisions()} == {"Oversight", "Checking"}  # the log itself is unchanged
+
+
+def test_latest_run_is_the_one_stored_last_even_within_one_second(store):
+    """Runs are ordered by the store's own sequence, not by a start-time string: two runs stamped with the same
+    second (or a later-stored run with an earlier stamp) leave no doubt which is latest."""
+    for rid in ("z", "a", "m"):
+        store.put_run(Run(id=rid, kind="suggest", started_at="2026-01-01T00:00:00+00:00", seed=0))
+    assert [r.id for r in store.runs("suggest")] == ["z", "a", "m"] and store.latest_run("suggest").id == "m"
+    store.put_run(Run(id="early", kind="suggest", started_at="2025-12-31T23:59:59+00:00", seed=0))
+    store.put_run(Run(id="a", kind="suggest", started_at="2026-01-01T00:00:00+00:00", seed=0))  # re-stored whole
+    assert [r.id for r in store.runs("suggest")] == ["z", "m", "early", "a"]
+
+
+def test_runs_of_a_schema_2_database_keep_their_order_after_migration(tmp_path):
+    """Migration 3 numbers existing runs by their old order (start time, then id)."""
+    from qualkit.store import migrations, schema
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = sa.MetaData()
+    for t in schema.metadata.sorted_tables:
+        if t.name == "runs":
+            sa.Table("runs", old, *[c.copy() for c in t.columns if c.name != "seq"])
+        else:
+            t.to_metadata(old)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        old.create_all(conn)
+        conn.execute(schema.meta.insert().values(key="schema_version", value="2"))
+        for rid, at in (("b", "2026-01-01T00:00:01+00:00"), ("a", "2026-01-01T00:00:01+00:00"),
+                        ("c", "2026-01-01T00:00:00+00:00")):
+            conn.execute(old.tables["runs"].insert().values(id=rid, kind="suggest", started_at=at, model="",
+                                                             model_version="", codebook_hash="", params={}, notes=""))
+    engine.dispose()
+    s = Store(url)
+    try:
+        assert [r.id for r in s.runs()] == ["c", "a", "b"]
+        s.put_run(Run(id="d", kind="suggest", started_at="2020-01-01T00:00:00+00:00"))
+        assert s.latest_run("suggest").id == "d"
+        with s.engine.connect() as conn:
+            assert migrations.current_version(conn) == SCHEMA_VERSION
+    finally:
+        s.close()
+
+
+def test_the_clock_is_sub_second_and_sorts_as_time_does():
+    from qualkit.clock import now
+    stamps = [now() for _ in range(200)]
+    assert stamps == sorted(stamps) and len(set(stamps)) > 1
+    assert all(len(s) == len("2026-01-01T00:00:00.000000+00:00") and s.endswith("+00:00") for s in stamps)
+    assert "2026-01-01T00:00:00+00:00" < "2026-01-01T00:00:00.000001+00:00"  # whole-second rows sort first
