@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from .model import Code, Codebook
@@ -21,6 +22,45 @@ COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Codebooks nest a theme, codes and sub-codes: 3-5 levels. Far deeper chains are mistakes, and exporters that
 # nest elements by parent (REFI-QDA) would write XML other tools refuse to read.
 MAX_LEVELS = 32
+
+# Letters that look like Latin ones. Enough to catch a code name retyped on a Cyrillic or Greek keyboard layout
+# (Unicode's full confusables table, TR39, is not in the standard library); mixed scripts are flagged as well.
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕԁӏІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧοκνρτυχ",
+                            "ABEKMHOPCTXaeopcyxijsdlIJSABEZHIKMNOPTYXoknptux")
+# Invisible format characters: zero-width space/joiners, word joiner, BOM, soft hyphen, bidirectional controls.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def name_key(name: str) -> str:
+    """What makes two code names "the same" to a reader: Unicode-normalised (NFKC: `Café` typed two ways is one
+    name), invisible characters removed, case ignored, look-alike Cyrillic/Greek letters read as Latin."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", name)).translate(_LOOKALIKES).casefold()
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    n = unicodedata.name(ch, "")
+    return next((s for s in ("LATIN", "CYRILLIC", "GREEK") if n.startswith(s)), "OTHER")
+
+
+def name_problem(name: str) -> str | None:
+    """Why a code name would fool a reader (invisible or control characters, a word mixing Latin with Cyrillic
+    or Greek letters), else None."""
+    bad = _INVISIBLE.search(name) or _CONTROL.search(name)
+    if bad:
+        ch = bad.group()
+        return (f"the name contains the invisible character U+{ord(ch):04X} "
+                f"{unicodedata.name(ch, 'control character')} at position {bad.start() + 1}; delete it")
+    for word in re.findall(r"\w+", name):
+        scripts = {_script(ch) for ch in word} - {None, "OTHER"}
+        if "LATIN" in scripts and len(scripts) > 1:
+            odd = next(ch for ch in word if _script(ch) in scripts - {"LATIN"})
+            return (f"the word {word!r} mixes Latin letters with {unicodedata.name(odd).split()[0].title()} ones "
+                    f"({odd!r} is U+{ord(odd):04X} {unicodedata.name(odd)}); retype it")
+    return None
+
 
 # Subject used in messages about the file as a whole rather than one code.
 CODEBOOK_SUBJECT = "codebook"
@@ -151,6 +191,9 @@ def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Locati
             rep.add(loc + ("name",), subject, f"name must be text; got {_kind(name)}{_quote_hint(name)}")
         if good_name:
             named.append((i, name.strip()))
+            fooled = name_problem(name.strip())
+            if fooled:
+                rep.add(loc + ("name",), subject, fooled)
 
         for key in entry:
             if key not in CODE_KEYS:
@@ -206,22 +249,24 @@ def validate_codebook_dict(data, path: str = "<codebook>", lines: Mapping[Locati
 
 def _check_names_and_parents(codes: list, named: list[tuple[int, str]], rep: _Reporter) -> None:
     """Cross-code checks: duplicate names, unknown parents, cyclic parents."""
-    first: dict[str, int] = {}  # lower-cased name -> index of its first definition
+    first: dict[str, int] = {}  # name_key -> index of its first definition
     for i, name in named:
-        key = name.lower()
+        key = name_key(name)
         if key in first:
             j = first[key]
             other = codes[j]["name"].strip()
+            how = ("names are compared ignoring case" if name.casefold() == other.casefold() else
+                   "they look the same: names are compared ignoring case, invisible characters, Unicode "
+                   "normalisation and look-alike letters")
             rep.add(("codes", i, "name"), name,
-                    f"duplicate code name; '{other}' is already defined at {rep.ref(('codes', j, 'name'))} "
-                    f"(names are compared ignoring case)")
+                    f"duplicate code name; '{other}' is already defined at {rep.ref(('codes', j, 'name'))} ({how})")
         else:
             first[key] = i
     exact = {codes[i]["name"].strip(): i for i in first.values()}
 
     parent_of: dict[str, str] = {}
     for i, name in named:
-        if first.get(name.lower()) != i:
+        if first.get(name_key(name)) != i:
             continue  # a duplicate: already reported, and its parent would be ambiguous
         parent = codes[i].get("parent")
         if not isinstance(parent, str) or not parent.strip():
@@ -293,6 +338,9 @@ def codebook_from_dict(data: Mapping, default_name: str, source_path: str | None
         fields.setdefault("definition", "")
         if fields.get("parent") == "":
             fields.pop("parent")
+        for key in ("name", "parent"):  # one spelling of `Café`, however the editor composed the é
+            if key in fields:
+                fields[key] = unicodedata.normalize("NFC", fields[key])
         codes.append(Code(**fields))
     name = _clean(data.get("name")) or default_name
     version = data.get("version")

@@ -1,12 +1,14 @@
 """Charts as plotly figures: prevalence by group, co-occurrence heatmap, saturation curve.
 
-HTML charts embed plotly.js inline (they work offline, no CDN). PNG/SVG need kaleido and a Chrome/Chromium;
-when they are missing the static images are skipped with a message saying what to install.
+HTML charts embed plotly.js inline (they work offline, no CDN). PNG/SVG go through kaleido (a dependency), which
+drives the Chrome/Chromium installed on the machine (Debian: `apt install chromium`); without a browser the static
+images are skipped with a message saying what to install (kaleido is never allowed to download one).
 """
 from __future__ import annotations
 
 import importlib.util
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def static_export_problem() -> str | None:
     if importlib.util.find_spec("kaleido") is None:
         return "kaleido is not installed (pip install kaleido; it also needs Chrome or Chromium)"
     if not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome", "chrome")):
-        return "kaleido needs Chrome or Chromium, and none was found on PATH"
+        return "kaleido needs Chrome or Chromium, and none was found on PATH (Debian/Ubuntu: apt install chromium)"
     return None
 
 
@@ -98,19 +100,30 @@ def write_charts(folder, themes: ThemeSummary, co: Cooccurrence, sat: Saturation
     figs = {"prevalence": prevalence_figure(themes), "cooccurrence": cooccurrence_figure(co),
             "saturation": saturation_figure(sat)}
     written, skipped = [], []
-    for fmt in formats:
-        if fmt == "html":
-            for name, fig in figs.items():
-                html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + name + "</title></head><body>"
-                        + figure_html(fig, True) + "</body></html>")
-                written.append(write_text(folder / f"{name}.html", html))
-            continue
-        problem = static_export_problem()
-        if problem:
-            skipped.append(f"{fmt.upper()} charts skipped: {problem}")
-            continue
+    static = list(dict.fromkeys(fmt for fmt in formats if fmt != "html"))
+    if "html" in formats:
         for name, fig in figs.items():
-            with atomic_path(folder / f"{name}.{fmt}") as tmp:
-                fig.write_image(str(tmp), format=fmt)
-            written.append(folder / f"{name}.{fmt}")
+            html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + name + "</title></head><body>"
+                    + figure_html(fig, True) + "</body></html>")
+            written.append(write_text(folder / f"{name}.html", html))
+    problem = static_export_problem() if static else None
+    if problem:
+        skipped += [f"{fmt.upper()} charts skipped: {problem}" for fmt in static]
+    elif static:
+        import plotly.io as pio
+
+        targets = [(fig, folder / f"{name}.{fmt}", fmt) for fmt in static for name, fig in figs.items()]
+        try:
+            with ExitStack() as stack:  # every image or none: each lands only when the whole batch succeeded
+                tmps = [stack.enter_context(atomic_path(path)) for _, path, _ in targets]
+                # one browser session for the whole batch: kaleido starts Chromium once per call (seconds each)
+                pio.write_images([fig for fig, _, _ in targets], tmps, format=[fmt for _, _, fmt in targets])
+        except QualkitError:
+            raise
+        except Exception as e:  # kaleido/choreographer errors when the browser fails to start or crashes
+            first = (str(e).splitlines() or [""])[0][:200]
+            skipped += [f"{fmt.upper()} charts skipped: the browser kaleido drives failed ({type(e).__name__}: "
+                        f"{first})" for fmt in static]
+        else:
+            written += [path for _, path, _ in targets]
     return ChartFiles(tuple(written), tuple(skipped))

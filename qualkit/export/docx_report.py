@@ -7,22 +7,23 @@ from ..snapshot import Snapshot
 from .atomic import atomic_path
 from .data import ReportData, collect, journal_table
 from .sections import Items, Paragraph, Table, sections
+from .xml_text import xml_safe
 
 
 def _add_table(doc, caption: str, df: pd.DataFrame):
     from docx.shared import Pt
 
-    doc.add_paragraph(caption, style="Caption")
+    doc.add_paragraph(xml_safe(caption), style="Caption")
     table = doc.add_table(rows=1, cols=len(df.columns))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, df.columns):
-        cell.text = str(name)
+        cell.text = xml_safe(str(name))
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in df.itertuples(index=False, name=None):
         cells = table.add_row().cells
         for cell, v in zip(cells, row):
-            cell.text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+            cell.text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else xml_safe(str(v))
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
@@ -53,12 +54,12 @@ def render_docx(data: ReportData):
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = sec.page_height, sec.page_width
     usable = sec.page_width - sec.left_margin - sec.right_margin
-    doc.add_heading(f"qualkit report: {data.snapshot.name}", level=0)
+    doc.add_heading(xml_safe(f"qualkit report: {data.snapshot.name}"), level=0)
     for sec in sections(data):
-        doc.add_heading(sec.title, level=1)
+        doc.add_heading(xml_safe(sec.title), level=1)
         for b in sec.blocks:
             if isinstance(b, Paragraph):
-                doc.add_paragraph(b.text)
+                doc.add_paragraph(xml_safe(b.text))
             elif isinstance(b, Table):
                 if b.caption == "Definitions and counts":
                     continue  # the journal table carries what a paper prints; definitions live in the XLSX
@@ -70,7 +71,7 @@ def render_docx(data: ReportData):
                     _set_widths(table, widths)
             elif isinstance(b, Items):
                 for i in b.items:
-                    doc.add_paragraph(i, style="List Bullet")
+                    doc.add_paragraph(xml_safe(i), style="List Bullet")
     return doc
 
 

@@ -9,9 +9,18 @@ from .data import ReportData, collect
 from .sections import Chart, Items, Paragraph, Table, sections
 
 
+def md_text(s: str) -> str:
+    """Transcript text and code names as Markdown that shows them literally: a Markdown viewer renders raw HTML,
+    so `<script>` or `<img onerror=...>` in a quote would run, and `[x](javascript:...)` would become a link.
+    CommonMark backslash escapes (readable in the terminal too): backslashes first, then < > & and the `](`
+    that opens a link target."""
+    return (s.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>").replace("&", "\\&")
+            .replace("](", "\\]("))
+
+
 def _cell(v) -> str:
     s = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
+    return md_text(s).replace("|", "\\|").replace("\r", " ").replace("\n", "<br>")
 
 
 def md_table(df: pd.DataFrame) -> str:
@@ -22,14 +31,14 @@ def md_table(df: pd.DataFrame) -> str:
 
 
 def render_markdown(data: ReportData) -> str:
-    out = [f"# qualkit report: {data.snapshot.name}", ""]
+    out = [f"# qualkit report: {md_text(data.snapshot.name)}", ""]
     for sec in sections(data):
-        out += [f"## {sec.title}", ""]
+        out += [f"## {md_text(sec.title)}", ""]
         for b in sec.blocks:
             if isinstance(b, Paragraph):
-                out += [b.text, ""]
+                out += [md_text(b.text), ""]
             elif isinstance(b, Table):
-                out += [f"**{b.caption}**", "", md_table(b.frame), ""]
+                out += [f"**{md_text(b.caption)}**", "", md_table(b.frame), ""]
             elif isinstance(b, Items):
                 out += [f"- {_cell(i)}" for i in b.items] + [""]
             elif isinstance(b, Chart):

@@ -11,6 +11,7 @@ from ..snapshot import Snapshot
 from .atomic import atomic_path
 from .cells import neutralise_frame
 from .data import ReportData, codebook_frame, codings_frame, collect
+from .xml_text import xml_safe_frame
 
 
 def workbook_frames(data: ReportData) -> dict[str, pd.DataFrame]:
@@ -39,7 +40,7 @@ def write_xlsx(snapshot: Snapshot, path, *, data: ReportData | None = None, **op
     # an empty workbook
     tables = workbook_frames(data or collect(snapshot, **options))
     # Excel has no infinity (a Fisher odds ratio can be one): write it as text rather than a corrupt number
-    frames = {name[:31]: neutralise_frame(df.replace([np.inf, -np.inf], ["inf", "-inf"]))
+    frames = {name[:31]: neutralise_frame(xml_safe_frame(df.replace([np.inf, -np.inf], ["inf", "-inf"])))
               for name, df in tables.items()}
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Sequence
 
 from qualkit.errors import InputError
+from qualkit.ingest.base import note
 from qualkit.ingest.registry import SUPPORTED_EXTENSIONS, unsupported
 
 # Project tables that live beside the transcripts but are not transcripts.
@@ -38,12 +39,19 @@ def iter_files(paths: Sequence[str | Path]) -> list[Path]:
             raise InputError(p, "does not exist")
         if p.is_dir():
             found = []
+            root = p.resolve()
             for f in p.rglob("*"):
                 rel = f.relative_to(p)
                 if any(part.startswith(".") for part in rel.parts) or not f.is_file() or _skipped(f):
                     continue
-                if f.suffix.lower() in SUPPORTED_EXTENSIONS:
-                    found.append(f)
+                if f.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                    continue
+                if f.is_symlink() and not f.resolve().is_relative_to(root):
+                    # a folder is read as the folder: a link out of it (P05.txt -> /etc/passwd) is not a transcript
+                    note(f"{f}: skipped: it is a link to {f.resolve()}, outside {p}; copy the file into the folder "
+                         "or name it explicitly to ingest it")
+                    continue
+                found.append(f)
             for f in sorted(found, key=lambda f: f.relative_to(p).as_posix()):
                 add(f)
         elif _skipped(p):

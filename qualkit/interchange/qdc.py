@@ -6,6 +6,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..codebook.model import Codebook
+from ..export.xml_text import xml_safe_all
 from ..errors import InputError
 from .refi_codes import CODEBOOK_NS, ORIGIN, code_elements, ordered_tree, read_codes
 from .safe_read import MAX_ENTRY_BYTES, kid, local, parse_xml
@@ -22,6 +23,7 @@ def qdc_bytes(codebook: Codebook) -> bytes:
     """
     if not codebook.codes:
         raise InputError(codebook.source_path or codebook.name, "the codebook has no codes; a .qdc needs one")
+    codebook = xml_safe_all(codebook)  # control characters in names cannot be XML: one space each
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN}, nsmap={None: CODEBOOK_NS})
     codes = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
     code_elements(codes, ordered_tree(codebook.codes), CODEBOOK_NS)

@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import QualkitError
+from ..export.xml_text import xml_safe_all
 from ..snapshot import Snapshot
 from .refi_codes import ORIGIN, PROJECT_NS, code_elements, code_guid, guid, ordered_tree, xs_datetime
 from .write import write_atomic
@@ -45,6 +46,9 @@ def source_guid(transcript_id: str) -> str:
 def project_xml(snapshot: Snapshot) -> tuple[bytes, dict[str, bytes]]:
     """(project.qde bytes, {zip entry name: source bytes}). Raises QualkitError for codings that name an
     unknown transcript or code, or whose span does not fit the transcript's text."""
+    # XML cannot hold control characters (a form feed in a transcript, a bell in a code name): one replacement
+    # character each, applied to the whole snapshot so names, GUIDs and offsets stay consistent
+    snapshot = xml_safe_all(snapshot)
     texts = {t.id: t.text for t in snapshot.transcripts}
     codebook = snapshot.codebook
     for c in snapshot.codings:
