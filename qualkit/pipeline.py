@@ -56,8 +56,17 @@ def embed_segments(project: Project, embedder, segments, report: PipelineReport 
     return vectors
 
 
-def run_suggest(project: Project, embedder, *, seed: int = 0, report: PipelineReport | None = None):
-    """Suggest codes for every participant segment; stores the run and its suggestions. Returns (run, suggestions)."""
+def run_suggest(project: Project, embedder, *, seed: int = 0, report: PipelineReport | None = None, llm=None,
+                progress: Callable | None = None):
+    """Suggest codes for every participant segment; stores the run and its suggestions. Returns (run, suggestions).
+
+    With `llm` (a qualkit.llm.LLMConfig) a language model judges the segments, the embedder pre-selecting the
+    candidate codes; `progress(done, total)` follows its segments (qualkit.llm.run_llm_suggest)."""
+    if llm is not None:
+        from .llm import run_llm_suggest
+        run, suggestions, _ = run_llm_suggest(project, llm, embedder=embedder, seed=seed, progress=progress,
+                                              report=report)
+        return run, suggestions
     from .suggest import suggest
     codebook = project.store.codebook()
     if codebook is None or not codebook.codes:
@@ -137,8 +146,9 @@ def run_themes(project: Project, embedder, *, seed: int = 0, novelty: bool = Tru
 
 def run_pipeline(project: Project, paths: Sequence[str | Path] = (), *, codebook_path: str | Path | None = None,
                  participants: str | Path | None = None, unit: str = "turn", embedder=None, seed: int = 0,
-                 themes: bool = True, progress: Callable | None = None) -> PipelineReport:
-    """Ingest `paths` (if any), load the codebook (if given), suggest codes and discover themes."""
+                 themes: bool = True, progress: Callable | None = None, llm=None) -> PipelineReport:
+    """Ingest `paths` (if any), load the codebook (if given), suggest codes (with `llm`, a qualkit.llm.LLMConfig:
+    by a language model) and discover themes."""
     from .codebook import load_codebook
     report = PipelineReport()
     if codebook_path:
@@ -149,7 +159,7 @@ def run_pipeline(project: Project, paths: Sequence[str | Path] = (), *, codebook
         report.counts.update(added=len(r.added), updated=len(r.updated), unchanged=len(r.unchanged),
                              segments_written=r.segments)
     embedder = embedder or load_embedder()
-    run_suggest(project, embedder, seed=seed, report=report)
+    run_suggest(project, embedder, seed=seed, report=report, llm=llm)
     if themes:
         run_themes(project, embedder, seed=seed, report=report)
     return report
