@@ -93,11 +93,14 @@ def init(directory, db):
               help="Turns longer than this are split at sentence boundaries (unit=turn).")
 @click.option("--text-column", help="CSV: the column holding the text (default: text).")
 @click.option("--id-column", help="CSV: the column holding the document id.")
+@click.option("--encoding", help="Text encoding of .txt/.md/.vtt/.srt/.csv files that are not UTF-8, e.g. cp1252 "
+                                 "or cp1251 (default: UTF-8 or UTF-16; anything else is refused, never guessed).")
 @click.option("--interviewer", "interviewers", multiple=True, help="A speaker name to treat as interviewer.")
 @click.option("--attr", "attrs", multiple=True, metavar="KEY=VALUE",
               help="Attribute for the participants of these files, e.g. --attr group=clinician.")
 @_errors_to_click
-def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, id_column, interviewers, attrs):
+def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, id_column, encoding, interviewers,
+           attrs):
     """Read transcripts (files or folders) into the project and segment them.
 
     Formats: .txt .md .docx .odt .pdf .vtt .srt .csv. Unchanged files are skipped; a changed file whose
@@ -110,12 +113,20 @@ def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, i
             raise QualkitError(f"--attr {a!r}: expected KEY=VALUE")
         k, v = a.split("=", 1)
         attributes[k.strip()] = v.strip()
+    import warnings
+
+    from .ingest import IngestNote
     project = _open(project_dir, db)
-    report = run_ingest(project, paths, participants_csv=participants, unit=unit, max_chars=max_chars,
-                        text_column=text_column, id_column=id_column, interviewers=interviewers,
-                        attributes=attributes, progress=_progress)
+    with warnings.catch_warnings(record=True) as notes:  # the readers' notes (skipped rows, links not followed)
+        warnings.simplefilter("always", IngestNote)
+        report = run_ingest(project, paths, participants_csv=participants, unit=unit, max_chars=max_chars,
+                            text_column=text_column, id_column=id_column, interviewers=interviewers,
+                            attributes=attributes, progress=_progress, **({"encoding": encoding} if encoding else {}))
     click.echo(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
                f"re-segmented {len(report.resegmented)}; {report.segments} segments written")
+    for n in notes:
+        if issubclass(n.category, IngestNote):
+            click.echo(f"note: {n.message}")
     for tid in report.unlabelled:
         click.echo(f"note: {tid}: no speaker labels found; each paragraph became one participant turn")
 
@@ -202,19 +213,63 @@ embedder_option = click.option("--embedder", default="minilm-fast", show_default
 seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the run).")
 
 
+def llm_options(fn):
+    """--llm URL --llm-model NAME [--llm-institution-server] [--llm-timeout S]: a language model as the coder."""
+    for opt in reversed([
+        click.option("--llm", "llm_url", metavar="URL",
+                     help="Ask a language model on an OpenAI-compatible server instead of the embedding engine, e.g. "
+                          "http://127.0.0.1:11434 (Ollama) or http://127.0.0.1:8080 (llama.cpp's llama-server). "
+                          "Must be on this machine unless --llm-institution-server."),
+        click.option("--llm-model", metavar="NAME", help="The model as the server lists it (e.g. llama3.1:8b)."),
+        click.option("--llm-institution-server", is_flag=True,
+                     help="The --llm URL is your institution's own server, off this machine: transcripts are sent "
+                          "to it. Recorded in the run and in the report's AI-assistance disclosure."),
+        click.option("--llm-timeout", type=float, default=120.0, show_default=True,
+                     help="Seconds to wait for each answer."),
+    ]):
+        fn = opt(fn)
+    return fn
+
+
+def _llm_config(llm_url, llm_model, institution_server, timeout):
+    if not llm_url and not llm_model:
+        return None
+    if not (llm_url and llm_model):
+        raise QualkitError("--llm URL and --llm-model NAME go together: give both (or neither, for the embedding "
+                           "engine)")
+    from .llm import LLMConfig
+    return LLMConfig(llm_url, llm_model, institution_server=institution_server, timeout=timeout)
+
+
+def _llm_progress(label):
+    """A progress line on stderr for the language model's segments (seconds each), when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        click.echo(f"\r{label}: {done}/{total} segments", err=True, nl=done == total)
+    return show
+
+
 @cli.command()
 @project_option
 @db_option
 @embedder_option
 @seed_option
+@llm_options
 @_errors_to_click
-def suggest(project_dir, db, embedder, seed):
+def suggest(project_dir, db, embedder, seed, llm_url, llm_model, llm_institution_server, llm_timeout):
     """Suggest codebook codes for every participant segment (nothing is coded until a person accepts)."""
-    from .pipeline import load_embedder, run_suggest
-    run, suggestions = run_suggest(_open(project_dir, db), load_embedder(embedder), seed=seed)
+    from .pipeline import PipelineReport, load_embedder, run_suggest
+    llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
+    report = PipelineReport()
+    run, suggestions = run_suggest(_open(project_dir, db), load_embedder(embedder), seed=seed, llm=llm,
+                                   report=report, progress=_llm_progress("llm") if llm else None)
     confident = sum(1 for x in suggestions if x.above_threshold)
     click.echo(f"run {run.id}: {len(suggestions)} suggestions ({confident} above their code's threshold) "
                f"with {run.model}, codebook {run.codebook_hash}, seed {run.seed}")
+    for note in report.notes if llm else ():
+        click.echo(f"note: {note}")
 
 
 @cli.command()
@@ -252,9 +307,11 @@ def _floats(value: str) -> tuple[float, ...]:
 @click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]),
               help="Evaluate on this segmentation instead of the project's own segments.")
 @embedder_option
+@llm_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_errors_to_click
-def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, as_json):
+def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, llm_url, llm_model,
+             llm_institution_server, llm_timeout, as_json):
     """Measure the suggestions against a human coder: kappa, precision, recall, F1 per code, zero-shot and learned."""
     from .evaluate import evaluate
     from .pipeline import load_embedder
@@ -263,9 +320,17 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, as_
     snapshot = project.store.snapshot(project.name)
     if unit:
         snapshot = replace(snapshot, segments=())  # evaluate() segments the transcripts by `unit`
+    llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
+    suggester = None
+    if llm is not None:  # answers cached in the project, so a repeated evaluation makes no calls
+        from .llm import LLMSuggester, StoreLLMCache
+        suggester = LLMSuggester(llm, llm_cache=StoreLLMCache(project.store), progress=_llm_progress("llm"))
     report = evaluate(snapshot, load_embedder(embedder), human_coder=human_coder, fractions=_floats(fractions),
-                      seeds=tuple(int(s) for s in _floats(seeds)), unit=unit or "turn", cache=project.store)
+                      seeds=tuple(int(s) for s in _floats(seeds)), unit=unit or "turn", cache=project.store,
+                      suggester=suggester)
     click.echo(report.to_json() if as_json else report.to_table())
+    if suggester is not None:
+        click.echo(suggester.total_line(), err=True)
 
 
 @cli.command()
@@ -278,16 +343,21 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, as_
 @click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]), default="turn", show_default=True)
 @embedder_option
 @seed_option
+@llm_options
 @click.option("--no-themes", is_flag=True, help="Skip theme discovery.")
 @_errors_to_click
-def run(paths, project_dir, db, codebook_file, participants, unit, embedder, seed, no_themes):
+def run(paths, project_dir, db, codebook_file, participants, unit, embedder, seed, llm_url, llm_model,
+        llm_institution_server, llm_timeout, no_themes):
     """The main job: ingest and segment PATHS, load the codebook, suggest codes, discover themes, summarise."""
     from .pipeline import load_embedder, run_pipeline
     from .project import Project, project_status
+    llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
     project = Project.init(project_dir, db=db)
-    click.echo("qualkit: ingest, segment, embed, suggest" + ("" if no_themes else ", themes") + " ...", err=True)
+    click.echo("qualkit: ingest, segment, embed, suggest" + (f" with {llm.model}" if llm else "")
+               + ("" if no_themes else ", themes") + " ...", err=True)
     report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
-                          embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress)
+                          embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress,
+                          llm=llm)
     c = report.counts
     click.echo(f"ingest        added {c.get('added', 0)}, updated {c.get('updated', 0)}, unchanged "
                f"{c.get('unchanged', 0)}; {c.get('embedded', 0)} new text(s) embedded")
@@ -304,7 +374,7 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
 @cli.command()
 @project_option
 @db_option
-@click.option("--out", type=click.Path(dir_okay=False), help="Also write the full report here (.md, .html, .docx, .xlsx).")
+@click.option("--out", type=click.Path(), help="Also write the full report here (.md, .html, .docx, .xlsx).")
 @click.option("--group-by", default="group", show_default=True, help="Participant attribute to compare.")
 @click.option("--coder", help="Count only this coder's codings (default: every coder).")
 @click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML) to set beside.")
@@ -380,12 +450,55 @@ def agreement_cmd(project_dir, db, coders, unit, disagreements):
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; the default keeps the app (and your transcripts) on this machine.")
+              help="Address to bind; the default keeps the app (and your transcripts) on this machine. Any other "
+                   "address requires sign-in with the project's accounts (`qualkit user add`).")
 @_errors_to_click
 def app(directory, port, host):
-    """Open the review app in your browser (with no DIRECTORY: the sample study, built on first start)."""
+    """Open the app in your browser: a study's whole workplace (with no DIRECTORY: the start page, to create or
+    open a project or explore the sample study)."""
     from .ui import launch
     sys.exit(launch(directory, port=port, host=host))
+
+
+@cli.group()
+def user():
+    """Accounts for signing in to an app served beyond this machine (`qualkit app DIR --host ADDR`)."""
+
+
+@user.command("add")
+@click.argument("name")
+@project_option
+@db_option
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+@_errors_to_click
+def user_add(name, project_dir, db, password_stdin):
+    """Create the account NAME in the project; its decisions are recorded under NAME. Asks for the password."""
+    from .auth import add_account
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+    project = _open(project_dir, db)
+    try:
+        created = add_account(project.store, name, password, by=os.environ.get("USER", ""))
+    finally:
+        project.close()
+    click.echo(f"created account {created!r} in {project_dir}; it signs in to `qualkit app {project_dir} --host ...`")
+
+
+@user.command("list")
+@project_option
+@db_option
+@_errors_to_click
+def user_list(project_dir, db):
+    """List the project's accounts."""
+    from .auth import account_names
+    project = _open(project_dir, db)
+    try:
+        for name in account_names(project.store):
+            click.echo(name)
+    finally:
+        project.close()
 
 
 @cli.command()

@@ -19,7 +19,8 @@ from qualkit.ui import streamlit_command
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGES = ["Project", "Read", "Code by hand", "Review", "Codebook", "Themes", "Compare & export"]
+PAGES = ["Project", "Bring in data", "Read", "Code by hand", "Review", "Codebook", "Candidate themes",
+         "Compare & export"]
 
 
 def free_port() -> int:

@@ -23,7 +23,8 @@ def decisions(project_dir, coder="ana"):
 def test_every_page_renders_without_errors_before_and_after_a_coder_name(project_dir):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    for page in ["Project", "Read", "Code by hand", "Review", "Codebook", "Themes", "Compare & export"]:
+    for page in ["Project", "Bring in data", "Read", "Code by hand", "Review", "Codebook", "Candidate themes",
+                 "Compare & export"]:
         goto(at, page)
         assert not at.error, (page, [e.value for e in at.error])
     goto(at, "Review")
@@ -33,8 +34,8 @@ def test_every_page_renders_without_errors_before_and_after_a_coder_name(project
 
 def test_project_page_shows_status(app):
     goto(app, "Project")
-    text = " ".join(c.value for c in app.code)
-    assert "transcripts   2" in text and "Test book v1" in text and "suggestions   7" in text
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Transcripts"] == "2" and metrics["Codes"] == "3" and metrics["Your pending suggestions"] == "7"
 
 
 def test_review_accept_button_records_a_decision_that_a_new_store_sees(app, project_dir):
@@ -173,7 +174,7 @@ def test_codebook_page_edit_rename_merge_split(app, project_dir):
 
 
 def test_themes_page_promotes_and_dismisses(app, project_dir):
-    goto(app, "Themes")
+    goto(app, "Candidate themes")
     assert [h.value for h in app.subheader] == ["privacy / data / messages", "weekly measurement"]
     assert "clinician: 1 participant" in " ".join(m.value for m in app.markdown)
     app.text_input(key="theme_name_theme-privacy").set_value("Privacy")

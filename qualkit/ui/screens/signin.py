@@ -33,7 +33,8 @@ def render(project: Project) -> None:
         password = st.text_input("Password", type="password", key="sign_in_password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                client = getattr(st.context, "ip_address", None) or ""
+                client = getattr(st.context, "ip_address", None)
+                client = client if isinstance(client, str) else ""  # None on loopback; AppTest gives a mock
                 account = sign_in(project.store, name, password, client=client)
             except AuthError as e:
                 st.error(str(e))
