@@ -72,8 +72,12 @@ def simulated_decisions(segments: Sequence[Segment], codes: Sequence[str], Y: np
 
 def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fractions: Sequence[float] = (0.0, 0.25),
              seeds: Sequence[int] = (0, 1, 2), params: dict | None = None, unit: str = "turn",
-             cache: EmbeddingCache | None = None) -> EvalReport:
+             cache: EmbeddingCache | None = None, suggester=None) -> EvalReport:
     """Agreement of the tool with `human_coder`, per code and overall, for each fraction of decided transcripts.
+
+    `suggester` is any callable with the signature of `qualkit.suggest.suggest` (default: the embedding engine),
+    e.g. a `qualkit.llm.LLMSuggester`, so every backend is measured the same way; its `model_label`, if it has
+    one, names it in the report.
 
     For each seed, transcripts are shuffled; the first round(fraction * n) give simulated decisions (the human's
     codes on them, as apply/reject of every code) and the rest are scored: a segment counts as coded by the tool
@@ -109,7 +113,8 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
     per: dict[float, list[dict[str, dict]]] = {f: [] for f in fractions}
     pooled: dict[float, tuple[list, list]] = {f: ([], []) for f in fractions}
     every_pair = {**(params or {}), "floor": 0.0}  # the floor only hides low scores; calibration needs them all
-    model = embedder.model_id
+    suggester = suggester or suggest
+    model = getattr(suggester, "model_label", None) or embedder.model_id
     for f in fractions:
         n_train = int(round(f * len(transcripts)))
         if n_train >= len(transcripts):
@@ -121,8 +126,8 @@ def evaluate(snapshot: Snapshot, embedder, *, human_coder: str | None = None, fr
             train_rows = np.where(np.isin(tid, list(train)))[0]
             test = ~np.isin(tid, list(train))
             decisions = simulated_decisions(segments, codes, Y, train_rows, human_coder)
-            _, sugs = suggest(segments, snapshot.codebook, embedder, decisions, cache=cache, seed=seed,
-                              params=every_pair)
+            _, sugs = suggester(segments, snapshot.codebook, embedder, decisions, cache=cache, seed=seed,
+                                params=every_pair)
             P = np.zeros_like(Y)
             S = np.full(Y.shape, np.nan)
             row = {s.id: i for i, s in enumerate(segments)}

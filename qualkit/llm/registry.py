@@ -34,7 +34,7 @@ def _embedding(**_):
 
 def _llm(config, **opts):
     from .suggester import LLMSuggester
-    return LLMSuggester(config, **opts).suggest
+    return LLMSuggester(config, **opts)
 
 
 register_suggester("embedding", _embedding)

@@ -88,7 +88,26 @@ class LLMSuggester:
         self.progress = progress
         self.preselect = preselect
         self.stats_ = LLMRunStats()
+        self.history_: list[LLMRunStats] = []  # one per suggest() call (an evaluation makes several)
         self.server_: ServerModel | None = None
+
+    def total_line(self) -> str:
+        """Calls, cache hits, tokens and time over every suggest() call so far (for an evaluation)."""
+        h = self.history_
+        return (f"llm: {len(h)} run(s), {sum(x.segments for x in h)} segment judgements; {sum(x.calls for x in h)} "
+                f"calls, {sum(x.cached for x in h)} from the cache; {sum(x.prompt_tokens for x in h)} prompt + "
+                f"{sum(x.completion_tokens for x in h)} answer tokens in {sum(x.seconds for x in h):.1f} s; "
+                f"{sum(x.unsupported for x in h)} unsupported; {sum(x.failures for x in h)} failed segment(s)")
+
+    @property
+    def model_label(self) -> str:
+        """How evaluation reports name this backend."""
+        pre = "all codes" if not self.preselect else f"top {self.config.top_k} codes by embedding"
+        return f"llm:{self.config.model} at {self.config.base_url} ({pre}, {self.config.few_shot}-shot)"
+
+    def __call__(self, *args, **kwargs):
+        """The same as `suggest`: an LLMSuggester is a suggester (qualkit.evaluate.evaluate(suggester=...))."""
+        return self.suggest(*args, **kwargs)
 
     # ---- one segment -------------------------------------------------------------------------------------
     def _ask(self, messages, schema, codes, text) -> tuple[list[Judgement], dict, int]:
@@ -221,6 +240,7 @@ class LLMSuggester:
         stats = LLMRunStats(len(segs), sum(len(c) for c in cands), calls, cached, len(failed), unsupported,
                             self._tokens[0], self._tokens[1], time.perf_counter() - t0, tuple(failed))
         self.stats_ = stats
+        self.history_.append(stats)
         dstate = text_hash(json.dumps([state_hash(labels[c], index) for c in names]))[:16]
         run_params = {"backend": "llm",
                       "llm": {**self.config.record(), "server_model": server.id, "digest": server.digest,
