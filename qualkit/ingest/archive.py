@@ -1,6 +1,7 @@
 """Opening the zip containers of .docx and .odt safely: truncated files and zip bombs become InputErrors."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -46,3 +47,17 @@ def read_member(zf: zipfile.ZipFile, path: Path, kind: str, name: str) -> bytes:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
         raise InputError(path, f"is not a valid {kind} file: {name} cannot be read ({e}); "
                                "open it in your word processor and save it again") from None
+
+
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def refuse_dtd(path: Path, kind: str, name: str, data: bytes) -> None:
+    """InputError when the XML member declares a DOCTYPE: word processors never write one, and its entities are
+    either external (file:///etc/passwd) or an expansion bomb. Our parsers do not resolve them, but a silently
+    dropped entity is silently lost text, so the file is refused instead."""
+    first = _FIRST_ELEMENT.search(data)
+    if b"<!DOCTYPE" in data[:first.start() if first else len(data)]:
+        raise InputError(path, f"is not a valid {kind} file: {name} contains a DOCTYPE/DTD, which {kind} files "
+                               "never need; refusing it (its entities could read other files or expand without "
+                               "bound)")

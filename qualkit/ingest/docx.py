@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualkit.errors import InputError
-from qualkit.ingest.archive import open_document_zip
+from qualkit.ingest.archive import open_document_zip, read_member, refuse_dtd
 from qualkit.ingest.base import ReadOptions, check_size
 from qualkit.ingest.text import transcript_from_text
 from qualkit.transcript import Transcript
@@ -16,7 +16,8 @@ def docx_text(path: Path) -> str:
     from docx.table import Table
 
     check_size(path)
-    open_document_zip(path, ".docx", "word/document.xml").close()  # bomb/truncation checks before python-docx
+    with open_document_zip(path, ".docx", "word/document.xml") as zf:  # bomb/truncation checks before python-docx
+        refuse_dtd(path, ".docx", "word/document.xml", read_member(zf, path, ".docx", "word/document.xml"))
     try:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors ... for broken packages

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualkit.errors import InputError
-from qualkit.ingest.archive import open_document_zip, read_member
+from qualkit.ingest.archive import open_document_zip, read_member, refuse_dtd
 from qualkit.ingest.base import ReadOptions, check_size
 from qualkit.ingest.text import transcript_from_text
 from qualkit.transcript import Transcript
@@ -75,6 +75,7 @@ def odt_text(path: Path) -> str:
     check_size(path)
     with open_document_zip(path, ".odt", "content.xml") as zf:
         data = read_member(zf, path, ".odt", "content.xml")
+    refuse_dtd(path, ".odt", "content.xml", data)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)

@@ -50,14 +50,22 @@ def _rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[tupl
     text = decode_bytes(read_bytes(path), path, encoding)
     require_text(path, text)
     with _large_fields():
+        # strict: an unclosed quote must not silently swallow every row after it into one cell
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        row_line = 1  # the file line where the row being read starts (a quoted cell may span lines)
         try:
-            reader = csv.reader(io.StringIO(text, newline=""))
             header = [h.strip() for h in next(reader)]
             duplicate = duplicate_columns(header)
             if duplicate:
                 raise InputError(path, duplicate)
             rows = []
-            for n, values in enumerate(reader, start=1):
+            n = 0
+            while True:
+                row_line = reader.line_num + 1
+                values = next(reader, None)
+                if values is None:
+                    break
+                n += 1
                 if not any(v.strip() for v in values):
                     continue
                 if len(values) > len(header):
@@ -65,7 +73,10 @@ def _rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[tupl
                                            "columns; check the quoting of that row")
                 rows.append((n, dict(zip(header, values + [""] * (len(header) - len(values))))))
         except csv.Error as e:
-            raise InputError(path, f"is not a readable CSV file ({e})") from None
+            hint = ("a quoted cell opens there and is never closed" if "end of data" in str(e)
+                    else f"{e}; a quote inside a cell must be doubled (\"\")")
+            raise InputError(path, f"is not a readable CSV file: the row starting on line {row_line}: {hint}") \
+                from None
     return header, rows
 
 
