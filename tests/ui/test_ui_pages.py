@@ -204,4 +204,4 @@ def test_compare_page_shows_tables_charts_and_downloads(app, project_dir):
     app.button(key="export_prepare").click().run()
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Download markdown", "Download html", "Download docx", "Download xlsx", "Download csv",
-                      "Download codebook-yaml"]
+                      "Download codebook-yaml", "Download qdc", "Download qdpx"]

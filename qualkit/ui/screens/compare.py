@@ -11,11 +11,6 @@ import streamlit as st
 from ...errors import QualkitError
 from ..state import Context
 
-MIME = {"markdown": ("md", "text/markdown"), "html": ("html", "text/html"),
-        "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "csv": ("csv", "text/csv"), "codebook-yaml": ("yaml", "application/yaml")}
-
 
 def _fingerprint(store) -> tuple:
     # Analysis is a pure function of the project state; these change whenever that state does.
@@ -83,21 +78,24 @@ def render(ctx: Context) -> None:
 
 
 def _exports(ctx: Context, snapshot) -> None:
-    from ...export import WRITERS, write_report
-    if st.button("Prepare downloads", key="export_prepare"):
+    from ...export import FORMATS, export
+    single = [f for f in FORMATS.values() if f.suffixes]  # charts fill a folder: not a download
+    st.caption("Reports count accepted and hand-applied codings only. " +
+               "; ".join(f"{f.name}: {f.what}" for f in single) + ".")
+    if st.button("Prepare downloads", key="export_prepare", type="primary"):
         files = {}
-        with tempfile.TemporaryDirectory() as tmp:
-            for fmt in WRITERS:
-                suffix, _ = MIME.get(fmt, (fmt, "application/octet-stream"))
-                path = Path(tmp) / f"qualkit-{fmt}.{suffix}"
+        with st.spinner("Writing the reports…"), tempfile.TemporaryDirectory() as tmp:
+            for f in single:
+                path = Path(tmp) / f"qualkit-{f.name}{f.suffixes[0]}"
                 try:
-                    write_report(snapshot, path, format=fmt)
-                    files[fmt] = path.read_bytes()
+                    export(snapshot, path, f.name)
+                    files[f.name] = path.read_bytes()
                 except QualkitError as e:
-                    st.error(f"{fmt}: {e}")
+                    st.error(f"{f.name}: {e}")
         st.session_state["export_files"] = files
     files = st.session_state.get("export_files") or {}
-    for fmt, data in files.items():
-        suffix, mime = MIME.get(fmt, (fmt, "application/octet-stream"))
-        st.download_button(f"Download {fmt}", data, file_name=f"{Path(str(ctx.project.path)).name}-{fmt}.{suffix}",
-                           mime=mime, key=f"export_{fmt}")
+    stem = Path(str(ctx.project.path)).name
+    for name, data in files.items():
+        f = FORMATS[name]
+        st.download_button(f"Download {name}", data, file_name=f"{stem}-{name}{f.suffixes[0]}", mime=f.mime,
+                           key=f"export_{name}", help=f.what)
