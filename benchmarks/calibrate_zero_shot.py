@@ -42,18 +42,23 @@ def main() -> None:
         import_codings(project, SAMPLE / "reference_codings.csv")
         snap = replace(project.store.snapshot(project.name), segments=())
         segs = _segments(snap, "sentence", DEFAULTS["roles"])
-        engine = Engine(segs, snap.codebook, get_embedder("minilm"), cache=project.store, params=UNCALIBRATED)
+        embedder = get_embedder("minilm")
+        engine = Engine(snap.codebook, embedder, cache=project.store, params=UNCALIBRATED).fit(segs)
         project.close()
-    Y = human_labels(snap, engine.segments, engine.code_names, "reference")
-    z, y = engine.zs.logit.ravel(), Y.ravel()
+    Y = human_labels(snap, engine.segments_, engine.code_names, "reference")
+    z, y = engine.zs_.logit.ravel(), Y.ravel()
     a, b = platt_scaling(z, y)
     before = calibration(1 / (1 + np.exp(-z)), y)
     after = calibration(1 / (1 + np.exp(-(a * z + b))), y)
-    print(f"sample study, sentence unit: {len(engine.segments)} segments x {len(engine.code_names)} codes, "
+    print(f"sample study, sentence unit: {len(engine.segments_)} segments x {len(engine.code_names)} codes, "
           f"{int(y.sum())} coded by the reference coder")
     print(f"Platt scaling of the uncalibrated zero-shot logit: a = {a:.4f}, b = {b:.4f}")
     print(f"in-sample ECE {before.ece:.4f} -> {after.ece:.4f}, Brier {before.brier:.4f} -> {after.brier:.4f}")
-    print(f"parameter: zs_calibration ({a:.4f}, {b:.4f}); zero-shot threshold {1 / (1 + np.exp(-b)):.4f}")
+    print(f"parameter: zs_calibration ({a:.4f}, {b:.4f}); zero-shot threshold {1 / (1 + np.exp(-b)):.4f}; "
+          f"fitted on {embedder.model_id} (params tuned_on {DEFAULTS['tuned_on']})")
+    raw = engine.zs_.raw  # what fixed_spread stands in for when a batch is too small to standardise over
+    print(f"raw similarity mean/sd over segments, median over codes: {np.median(raw.mean(0)):.3f} / "
+          f"{np.median(raw.std(0)):.3f} (fixed_spread {DEFAULTS['fixed_spread']})")
 
 
 if __name__ == "__main__":

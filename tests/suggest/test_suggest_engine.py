@@ -205,3 +205,35 @@ def test_covered_segments_are_coded_or_above_threshold():
     coded = [Coding("T0", segs[3].char_start, segs[3].char_end, "Privacy", "ana", "")]
     near = [Coding("T0", segs[4].char_start, segs[4].char_end - 1, "Privacy", "ana", "")]  # not the segment's span
     assert covered_segments(segs, coded + near, above + below) == {sugs[0].segment_id, segs[3].id}
+
+
+def test_engine_constructor_stores_parameters_and_fit_does_the_work():
+    from qualkit.suggest import Engine
+    emb = CountingEmbedder(FakeEmbedder())
+    engine = Engine(CODEBOOK, emb, params={"floor": 0.1})
+    assert emb.encoded == 0 and engine.params["floor"] == 0.1 and not hasattr(engine, "X_")
+    assert engine.fit(make_segments()) is engine and emb.encoded > 0
+    assert engine.X_.shape[0] == len(engine.segments_) == 42 and set(engine.models_) == set(engine.code_names)
+
+
+def test_parameters_tuned_on_another_model_warn_and_are_recorded():
+    from qualkit.suggest.params import TUNED_ON, TuningWarning
+    with pytest.warns(TuningWarning, match=f"tuned on {TUNED_ON}, not on embedder fake-bow: zero-shot scores"):
+        run, _ = suggest(make_segments(), CODEBOOK, FakeEmbedder())
+    assert run.params["tuned_on"] == TUNED_ON and run.params["model_is_tuning_model"] is False
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TuningWarning)
+        run, _ = suggest(make_segments(), CODEBOOK, FakeEmbedder(model_id=TUNED_ON + "+onnx-int8-v6@avx2"))
+        assert run.params["model_is_tuning_model"] is True  # an encoder derived from the tuning model
+        suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"tuned_on": "fake-bow"})  # refitted for it
+
+
+def test_small_batches_use_the_measured_spread():
+    """Below min_batch segments the similarities are standardised with params fixed_spread, not the batch's."""
+    segs = make_segments(1)[:8]
+    _, a = suggest(segs, CODEBOOK, FakeEmbedder(), params={"floor": 0.0})
+    _, b = suggest(segs, CODEBOOK, FakeEmbedder(), params={"floor": 0.0, "fixed_spread": (0.0, 0.08)})
+    assert [s.score for s in a] != [s.score for s in b]
+    with pytest.raises(QualkitError, match=r"fixed_spread must be \(mean, sd\) with sd > 0"):
+        suggest(segs, CODEBOOK, FakeEmbedder(), params={"fixed_spread": (0.2, 0.0)})
