@@ -8,6 +8,7 @@ from lxml import etree
 from ..codebook.model import Codebook
 from ..export.xml_text import xml_safe_all
 from ..errors import InputError
+from .codebook_check import checked_codebook
 from .refi_codes import CODEBOOK_NS, ORIGIN, code_elements, ordered_tree, read_codes
 from .safe_read import MAX_ENTRY_BYTES, kid, local, parse_xml
 from .write import write_atomic
@@ -41,7 +42,8 @@ def import_qdc(path) -> Codebook:
     Hierarchy comes from Code nesting; a Description is split back into definition and the sections
     `export_qdc` writes (another tool's description becomes the definition). Pure: reads, never writes.
     Raises InputError naming the file for unreadable, unsafe (DOCTYPE) or malformed XML, a root that is not
-    CodeBook, and codes without names or with duplicate names.
+    CodeBook, codes without names, two codes with one GUID, and every problem `qualkit codebook check` finds
+    (CodebookError: no codes, names that differ only in case, ...).
     """
     path = Path(path)
     if not path.is_file():
@@ -56,4 +58,6 @@ def import_qdc(path) -> Codebook:
     if codes_el is None:
         raise InputError(path, "codebook: no <Codes> element")
     codes, _, _ = read_codes(codes_el, path, "codebook")
-    return Codebook(name=path.stem, codes=tuple(codes), source_path=str(path))
+    # validated like a YAML codebook: an empty one is refused (it would replace the project's codebook with
+    # nothing), and so are names that differ only in case
+    return checked_codebook(path.stem, codes, path)

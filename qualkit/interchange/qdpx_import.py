@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..ids import stable_id
 from ..snapshot import Memo, Snapshot
 from ..transcript import Transcript
+from .codebook_check import checked_codebook
 from .qdpx_export import AI_NOTE_GUID, MEMO_MARK
 from .refi_codes import normalise_guid, read_codes
 from .safe_read import MAX_ENTRY_BYTES, MAX_RATIO, MAX_TOTAL_BYTES, SafeZip, kid, kids, local, parse_xml
@@ -195,8 +196,10 @@ def _project(root, zf: SafeZip, path: Path) -> Snapshot:
             where = f"selection {sel.get('guid')!r}"
             start = _int(sel, "startPosition", path, where)
             end = _int(sel, "endPosition", path, where)
-            if not 0 <= start <= end:
-                raise InputError(path, f"project.qde: {where} in source {label} runs from {start} to {end}")
+            if not 0 <= start < end:
+                # an empty selection quotes nothing; import-codings refuses the same (start < end)
+                raise InputError(path, f"project.qde: {where} in source {label} runs from {start} to {end}; a "
+                                       "selection needs start < end (it quotes no text otherwise)")
             if end > len(text):
                 raise InputError(path, f"project.qde: {where} in source {label} ends at {end}, past the end of "
                                        f"its text ({len(text)} characters)")
@@ -226,8 +229,9 @@ def _project(root, zf: SafeZip, path: Path) -> Snapshot:
     ai_ids = {d.id for d, ai in decisions if ai}
     codings = [dataclasses.replace(c, origin="ai") if c.decision_id in ai_ids else c
                for c in codings_from_decisions(d for d, _ in decisions)]
-    return Snapshot(name=project_name, transcripts=tuple(transcripts),
-                    codebook=Codebook(name=project_name, codes=tuple(codes), source_path=str(path)),
+    codebook = (checked_codebook(project_name, codes, path) if codes
+                else Codebook(name=project_name, codes=(), source_path=str(path)))  # a project may have no codes
+    return Snapshot(name=project_name, transcripts=tuple(transcripts), codebook=codebook,
                     codings=tuple(codings), participants=participants,
                     decisions=tuple(d for d, _ in decisions), memos=tuple(memos))
 

@@ -166,7 +166,8 @@ def code_elements(parent_el, forest, ns: str, note_refs: dict[str, list[str]] | 
 def read_codes(codes_el, path, what: str) -> tuple[list[Code], dict[str, str], dict[str, list[str]]]:
     """Codes from a <Codes> element: (codes in document order, guid -> name, code name -> NoteRef GUIDs).
 
-    Raises InputError naming the file for a code without a name or GUID and for duplicate names.
+    Raises InputError naming the file for a code without a name or GUID, and for two codes with one GUID.
+    Names are checked by the caller with the rest of the codebook (`codebook_check.checked_codebook`).
     """
     codes: list[Code] = []
     by_guid: dict[str, str] = {}
@@ -179,9 +180,12 @@ def read_codes(codes_el, path, what: str) -> tuple[list[Code], dict[str, str], d
             raise InputError(path, f"{what}: a Code (guid {el.get('guid')!r}) has no name")
         if not g:
             raise InputError(path, f"{what}: code {name!r} has no guid")
-        if any(c.name == name for c in codes):
-            raise InputError(path, f"{what}: two codes are named {name!r}; qualkit needs unique code names, "
-                                   "rename one in the tool that wrote the file")
+        if g in by_guid:
+            # GUIDs compare ignoring case and braces (normalise_guid): 'c1' and 'C1' are one GUID, and a second
+            # code with it would silently take over the first one's codings.
+            raise InputError(path, f"{what}: codes {by_guid[g]!r} and {name!r} have the same GUID "
+                                   f"{el.get('guid')!r} (GUIDs are compared ignoring case and braces); give each "
+                                   "code its own GUID in the tool that wrote the file")
         desc_el = kid(el, "Description")
         parts = parse_description(desc_el.text if desc_el is not None else "")
         col = el.get("color")

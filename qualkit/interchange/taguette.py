@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..ids import stable_id
 from ..snapshot import Snapshot
 from ..transcript import Transcript
+from .codebook_check import checked_codebook
 from .turns import turns_for
 
 __all__ = ["read_taguette", "read_taguette_highlights", "TaguetteHighlight", "html_to_text"]
@@ -148,13 +149,18 @@ def _authorship(conn, project_id: int, has_commands: bool):
     for date, user, payload in rows:
         try:
             p = json.loads(payload)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             continue  # an unreadable log entry only costs us authorship, never the coding itself
+        if not isinstance(p, dict):
+            continue  # likewise a payload that is not an object (a list, a number, null)
         kind = p.get("type")
-        if kind == "tag_merge" and "src_tag_id" in p and "dest_tag_id" in p:
+        if kind == "tag_merge" and _is_id(p.get("src_tag_id")) and _is_id(p.get("dest_tag_id")):
             merged[p["src_tag_id"]] = p["dest_tag_id"]
-        elif kind == "highlight_add" and "highlight_id" in p:
-            adds.setdefault(p["highlight_id"], []).append((set(p.get("tags") or ()), user, date))
+        elif kind == "highlight_add" and _is_id(p.get("highlight_id")):
+            tags = p.get("tags")
+            tags = {t for t in tags if _is_id(t)} if isinstance(tags, list) else set()
+            adds.setdefault(p["highlight_id"], []).append(
+                (tags, user if isinstance(user, str) else "", date))
 
     def resolve(tag: int) -> int:
         seen = set()
@@ -165,6 +171,21 @@ def _authorship(conn, project_id: int, has_commands: bool):
 
     return {hid: [({resolve(t) for t in tags}, user, date) for tags, user, date in entries]
             for hid, entries in adds.items()}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _require(path: Path, where: str, column: str, value, kind: type):
+    """A column Taguette always fills: None or another type is a damaged file, reported as such (an
+    IntegrityError or TypeError deep inside would leave the researcher with nothing to go on)."""
+    if kind is int and not _is_id(value) or kind is str and not isinstance(value, str):
+        wanted = "a whole number" if kind is int else "text"
+        got = "NULL" if value is None else f"{value!r} ({type(value).__name__})"
+        raise InputError(path, f"{where}: {column} is {got}, expected {wanted}; the Taguette file is damaged "
+                               "(export it from Taguette again)")
+    return value
 
 
 def _who_when(entries, tag_id: int | None) -> tuple[str, str]:
@@ -202,17 +223,24 @@ def _read(path, project_id):
     finally:
         conn.close()
 
+    for tid, tpath, desc in tags:
+        _require(path, f"tag {tid}", "path (its name)", tpath, str)
     tag_path = {tid: tpath for tid, tpath, _ in tags}
-    codebook = Codebook(name=project_name, codes=tuple(Code(name=tpath, definition=desc or "")
-                                                       for _, tpath, desc in tags), source_path=str(path))
+    project_name = project_name if isinstance(project_name, str) and project_name.strip() else path.stem
+    codes = [Code(name=tpath, definition=desc if isinstance(desc, str) else "") for _, tpath, desc in tags]
+    codebook = (checked_codebook(project_name, codes, path, unit="tag", numbers=[t[0] for t in tags]) if codes
+                else Codebook(name=project_name, codes=(), source_path=str(path)))
 
     taken: set[str] = set()
     transcripts, by_doc = [], {}
     for did, name, description, contents in docs:
+        _require(path, f"document {did}", "name", name, str)
+        _require(path, f"document {did} ({name!r})", "contents", contents, str)
         text = html_to_text(contents)
         turns, labelled = turns_for(text)
         t = Transcript(id=_document_id(name, taken), source_path=str(path), format="taguette", text=text,
-                       turns=turns, attributes={"description": description} if description else {},
+                       turns=turns, attributes={"description": description} if isinstance(description, str)
+                       and description else {},
                        labelled=labelled)
         transcripts.append(t)
         by_doc[did] = (t, text.encode("utf-8"), name)
@@ -220,13 +248,16 @@ def _read(path, project_id):
     out: list[TaguetteHighlight] = []
     for hid, did, start, end, snippet in highlights:
         t, raw, name = by_doc[did]
+        _require(path, f"highlight {hid} in document {name!r}", "start_offset", start, int)
+        _require(path, f"highlight {hid} in document {name!r}", "end_offset", end, int)
         if start > end:
             raise InputError(path, f"highlight {hid} in document {name!r}: start {start} is after end {end}")
         cs = _byte_to_char(raw, start, path, hid, name)
         ce = _byte_to_char(raw, end, path, hid, name)
         tids = [tid for tid in hl_tags.get(hid, []) if tid in tag_path]
         coder, at = _who_when(authorship.get(hid), None)
-        out.append(TaguetteHighlight(hid, t.id, cs, ce, t.text[cs:ce], snippet, tuple(tag_path[t_] for t_ in tids),
+        out.append(TaguetteHighlight(hid, t.id, cs, ce, t.text[cs:ce], snippet if isinstance(snippet, str) else "",
+                                     tuple(tag_path[t_] for t_ in tids),
                                      coder, at))
     return project_name, codebook, transcripts, out, hl_tags, tag_path, authorship
 

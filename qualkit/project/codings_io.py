@@ -9,6 +9,7 @@ from pathlib import Path
 from ..coding import Decision
 from ..errors import InputError
 from ..ids import stable_id
+from ..ingest.table import _large_fields, duplicate_columns  # one CSV rule for transcripts and codings
 from ..store import now
 from .project import Project
 
@@ -29,6 +30,13 @@ def import_codings(project: Project, path: str | Path, *, coder: str | None = No
     """
     path = Path(path)
     rows = _read_rows(path)
+    # The spans are checked against the stored text and written in one transaction: an ingest that replaces a
+    # transcript's text cannot slip in between (it checks for codings under the same lock).
+    with project.store.transaction():
+        return _check_and_record(project, path, rows, coder)
+
+
+def _check_and_record(project: Project, path: Path, rows, coder: str | None) -> ImportReport:
     texts = {t.id: t.text for t in project.store.transcripts()}
     problems, decisions = [], []
     stamp = now()
@@ -45,6 +53,10 @@ def import_codings(project: Project, path: str | Path, *, coder: str | None = No
         except (TypeError, ValueError):
             problems.append(f"{where}: start_char and end_char must be whole numbers, got "
                             f"{row.get('start_char')!r} and {row.get('end_char')!r}")
+            continue
+        if start >= end:
+            problems.append(f"{where}: span {start}-{end} " + ("ends before it starts" if start > end else
+                                                               "is empty (start_char equals end_char)"))
             continue
         if not 0 <= start < end <= len(texts[doc]):
             problems.append(f"{where}: span {start}-{end} is outside document {doc!r} "
@@ -79,14 +91,23 @@ def _read_rows(path: Path) -> list[tuple[int, dict]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(path, f"not UTF-8 text (byte {e.start}): save the CSV as UTF-8") from e
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; a codings CSV needs "
-                               f"{', '.join(REQUIRED)} and optionally coder (found: {', '.join(header) or 'nothing'})")
-    reader.fieldnames = header
-    rows = [(i + 2, {k: (v or "") for k, v in r.items() if k}) for i, r in enumerate(reader)]
+    # A field over csv's default 128 KB (a long quote column) is read like any other, as ingest reads CSVs.
+    with _large_fields():
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            twice = duplicate_columns(header)
+            if twice:
+                raise InputError(path, twice)
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise InputError(path, f"missing column(s) {', '.join(missing)}; a codings CSV needs "
+                                       f"{', '.join(REQUIRED)} and optionally coder (found: "
+                                       f"{', '.join(header) or 'nothing'})")
+            reader.fieldnames = header
+            rows = [(i + 2, {k: (v or "") for k, v in r.items() if k}) for i, r in enumerate(reader)]
+        except csv.Error as e:
+            raise InputError(path, f"line {reader.line_num}: not readable as CSV ({e})") from None
     if not rows:
         raise InputError(path, "no rows")
     return rows

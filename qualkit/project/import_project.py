@@ -46,34 +46,37 @@ def import_project(project: Project, path: str | Path, *, unit: str = "turn",
     path = Path(path)
     if path.suffix.lower() == ".qdc":
         from ..interchange import import_qdc
-        cb = import_qdc(path)
+        cb = import_qdc(path)  # validated: an empty or inconsistent codebook never replaces the project's
         project.store.put_codebook(cb, by=coder or "")
         return ProjectImportReport(0, len(cb.codes), 0, 0, 0)
     snap = read_foreign(path)
-    stored = project.store.transcript_hashes()
-    items, unchanged = [], 0
-    for t in snap.transcripts:
-        h = content_hash(t)
-        if t.id in stored:
-            if stored[t.id] != h:
-                raise InputError(path, f"transcript {t.id!r} already exists in the project with different text; "
-                                       "import into a new project, or rename it there first")
-            unchanged += 1
-            continue
-        items.append((t, h, segment_transcript(t, unit)))
     decisions = [Decision(
         id=stable_id("import", coder or c.coder, c.transcript_id, c.char_start, c.char_end, c.code),
         transcript_id=c.transcript_id, char_start=c.char_start, char_end=c.char_end, code=c.code, verdict="apply",
         coder=coder or c.coder, at=c.at or now(), source=f"import:{path.name}") for c in snap.codings]
-    present = {d.id for d in project.store.decisions()}
-    new = [d for d in dict((d.id, d) for d in decisions).values() if d.id not in present]
-    # One transaction for the text and one for the log would let a crash leave codings without text, so the
-    # transcripts go first: a crash between them leaves transcripts without codings, and a re-run completes it.
-    if items or snap.participants:
-        project.store.put_transcripts(items, {k: dict(v) for k, v in snap.participants.items()})
-    if snap.codebook.codes:
-        project.store.put_codebook(snap.codebook, by=f"import:{path.name}")
-    project.store.record(new)
-    for memo in snap.memos:
-        project.store.add_memo(memo)
+    segmented = {t.id: segment_transcript(t, unit) for t in snap.transcripts}  # outside the lock: slow part
+    # One transaction: the checks (which transcripts exist, with which text; which decisions are there) and
+    # every write, so a failure half-way leaves the project exactly as it was, and a concurrent ingest cannot
+    # change a transcript between the check and the codings that point into it.
+    with project.store.transaction():
+        stored = project.store.transcript_hashes()
+        items, unchanged = [], 0
+        for t in snap.transcripts:
+            h = content_hash(t)
+            if t.id in stored:
+                if stored[t.id] != h:
+                    raise InputError(path, f"transcript {t.id!r} already exists in the project with different "
+                                           "text; import into a new project, or rename it there first")
+                unchanged += 1
+                continue
+            items.append((t, h, segmented[t.id]))
+        present = {d.id for d in project.store.decisions()}
+        new = [d for d in dict((d.id, d) for d in decisions).values() if d.id not in present]
+        if items or snap.participants:
+            project.store.put_transcripts(items, {k: dict(v) for k, v in snap.participants.items()})
+        if snap.codebook.codes:
+            project.store.put_codebook(snap.codebook, by=f"import:{path.name}")
+        project.store.record(new)
+        for memo in snap.memos:
+            project.store.add_memo(memo)
     return ProjectImportReport(len(items), len(snap.codebook.codes), len(new), len(snap.memos), unchanged)

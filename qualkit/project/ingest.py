@@ -38,8 +38,9 @@ def content_hash(t: Transcript) -> str:
 def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: str | Path | None = None,
            unit: str = "turn", max_chars: int = DEFAULT_MAX_CHARS, text_column: str | None = None,
            id_column: str | None = None, interviewers: Sequence[str] = (),
-           attributes: Mapping[str, str] | None = None, progress=None) -> IngestReport:
-    """Ingest files/folders. Any bad file raises before anything is written; the store is left as it was."""
+           attributes: Mapping[str, str] | None = None, progress=None, encoding: str | None = None) -> IngestReport:
+    """Ingest files/folders. Any bad file raises before anything is written; the store is left as it was.
+    `encoding`: the codec of text files that are not UTF-8/UTF-16 (see `qualkit.ingest.read_file`)."""
     files = readers.iter_files(paths)
     if not files:
         raise InputError(", ".join(map(str, paths)), "no transcript files found (supported: "
@@ -47,7 +48,8 @@ def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: s
     transcripts: list[Transcript] = []
     seen: dict[str, Path] = {}
     for f in (progress(files, "reading") if progress else files):
-        for t in readers.read_file(f, text_column=text_column, id_column=id_column, interviewers=interviewers):
+        for t in readers.read_file(f, text_column=text_column, id_column=id_column, interviewers=interviewers,
+                                   encoding=encoding):
             if t.id in seen:
                 raise InputError(f, f"transcript id {t.id!r} is also used by {seen[t.id]}: rename one of the files")
             seen[t.id] = f
@@ -63,13 +65,29 @@ def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: s
                 row[k] = v
     participants = {k: v for k, v in participants.items() if v}
 
+    # Segmenting is the slow part, so it happens before the write lock, for every transcript that differs
+    # from what is stored now; the decision what to write is then made again under the lock (below).
+    before = project.store.transcript_hashes()
+    hashes = {t.id: content_hash(t) for t in transcripts}
+    units = project.store.segment_units()
+    segmented = {t.id: segment_transcript(t, unit, max_chars=max_chars) for t in transcripts
+                 if before.get(t.id) != hashes[t.id] or (units and unit not in units)}
+    # One transaction for the check and the write: "has this transcript codings?" must still hold when its new
+    # text is stored, or a concurrent import-codings could add codings whose offsets point into replaced text.
+    with project.store.transaction():
+        report = _plan_and_write(project, transcripts, hashes, segmented, participants, unit, max_chars)
+    return report
+
+
+def _plan_and_write(project: Project, transcripts, hashes, segmented, participants, unit, max_chars
+                    ) -> IngestReport:
     report = IngestReport()
     stored = project.store.transcript_hashes()
     units = project.store.segment_units()
     todo = []
     orphan_problems = []
     for t in transcripts:
-        h = content_hash(t)
+        h = hashes[t.id]
         if t.id in stored and stored[t.id] == h:
             if units and unit not in units:
                 report.resegmented.append(t.id)
@@ -93,7 +111,9 @@ def ingest(project: Project, paths: Sequence[str | Path], *, participants_csv: s
 
     items = []
     for t, h in todo:
-        segs = segment_transcript(t, unit, max_chars=max_chars)
+        segs = segmented.get(t.id)
+        if segs is None:  # the store changed since the first look (another process): segment it now
+            segs = segment_transcript(t, unit, max_chars=max_chars)
         report.segments += len(segs)
         items.append((t, h, segs))
     if items or participants:

@@ -102,12 +102,15 @@ class Store:
                     raise ProjectError(f"no qualkit project in database {self.safe_url}: run `qualkit init` first")
                 migrations.migrate(conn)
         except sa.exc.SQLAlchemyError as e:
-            if "readonly database" in str(e) or "read-only" in str(e):
-                raise ProjectError(f"project database {self.safe_url} is read-only (file or folder permissions) "
-                                   "and this command writes to it: make it writable; status, report, export and "
-                                   "agreement only read and work as it is") from e
+            if "readonly database" in str(e):
+                raise self._read_only_error() from e
             raise ProjectError(f"cannot open project database {self.safe_url}: {e.__class__.__name__}: "
                                f"{str(e).splitlines()[0]}") from e
+
+    def _read_only_error(self) -> ProjectError:
+        return ProjectError(f"project database {self.safe_url} is read-only (file or folder permissions) and this "
+                            "command writes to it: make it writable; status, report, export and agreement only "
+                            "read and work as it is")
 
     @property
     def safe_url(self) -> str:
@@ -130,14 +133,19 @@ class Store:
         if conn is not None:
             yield conn
             return
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
-            self._local.conn = conn
-            try:
-                yield conn
-            finally:
-                self._local.conn = None
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
+        except sa.exc.OperationalError as e:
+            if "readonly database" in str(e):
+                raise self._read_only_error() from e
+            raise
 
     @contextmanager
     def _connect(self) -> Iterator[sa.Connection]:
