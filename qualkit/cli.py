@@ -67,7 +67,8 @@ def cli():
     """qualkit: qualitative interview analysis that keeps the researcher in charge.
 
     Ingest transcripts, segment them, apply your codebook with AI suggestions you accept or reject,
-    discover themes, and export theme tables. Everything runs on this machine.
+    propose candidate themes (possible new codes), and export theme tables (a theme is a parent code of your
+    codebook). Everything runs on this machine.
     """
 
 
@@ -272,15 +273,16 @@ def suggest(project_dir, db, embedder, seed, llm_url, llm_model, llm_institution
         click.echo(f"note: {note}")
 
 
-@cli.command()
+@cli.command("candidate-themes")
 @project_option
 @db_option
 @embedder_option
 @seed_option
 @click.option("--all-segments", is_flag=True, help="Cluster every segment, not only those no code covers.")
 @_errors_to_click
-def themes(project_dir, db, embedder, seed, all_segments):
-    """Propose candidate themes (new codes) from what the codebook leaves uncovered."""
+def candidate_themes(project_dir, db, embedder, seed, all_segments):
+    """Propose candidate themes: clusters of what the codebook leaves uncovered, each a possible new code to
+    promote or dismiss (BERTopic). Not the report's themes, which are your parent codes. Also `qualkit themes`."""
     from .pipeline import load_embedder, run_themes
     result = run_themes(_open(project_dir, db), load_embedder(embedder), seed=seed, novelty=not all_segments)
     click.echo(f"run {result.run.id}: {len(result.themes)} candidate theme(s) by {result.method}")
@@ -288,6 +290,9 @@ def themes(project_dir, db, embedder, seed, all_segments):
         click.echo(f"note: {note}")
     for t in result.themes:
         click.echo(f"  {t.label}  ({len(t.segment_ids)} segments; {', '.join(t.keywords[:5])})")
+
+
+cli.add_command(candidate_themes, "themes")  # the command's earlier name keeps working
 
 
 def _floats(value: str) -> tuple[float, ...]:
@@ -344,17 +349,19 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, llm
 @embedder_option
 @seed_option
 @llm_options
-@click.option("--no-themes", is_flag=True, help="Skip theme discovery.")
+@click.option("--no-candidate-themes", "--no-themes", "no_themes", is_flag=True,
+              help="Skip proposing candidate themes.")
 @_errors_to_click
 def run(paths, project_dir, db, codebook_file, participants, unit, embedder, seed, llm_url, llm_model,
         llm_institution_server, llm_timeout, no_themes):
-    """The main job: ingest and segment PATHS, load the codebook, suggest codes, discover themes, summarise."""
+    """The main job: ingest and segment PATHS, load the codebook, suggest codes, propose candidate themes,
+    summarise."""
     from .pipeline import load_embedder, run_pipeline
     from .project import Project, project_status
     llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
     project = Project.init(project_dir, db=db)
     click.echo("qualkit: ingest, segment, embed, suggest" + (f" with {llm.model}" if llm else "")
-               + ("" if no_themes else ", themes") + " ...", err=True)
+               + ("" if no_themes else ", candidate themes") + " ...", err=True)
     report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
                           embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress,
                           llm=llm)
@@ -367,7 +374,7 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
     for note in report.notes:
         click.echo(f"note: {note}")
     for t in project.store.themes():
-        click.echo(f"theme         {t.label}  ({len(t.segment_ids)} segments)")
+        click.echo(f"candidate theme  {t.label}  ({len(t.segment_ids)} segments)")
     click.echo(f"next: `qualkit app {project_dir}` to review the suggestions")
 
 
@@ -380,7 +387,8 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
 @click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML) to set beside.")
 @_errors_to_click
 def report(project_dir, db, out, group_by, coder, published):
-    """Theme table and group comparison (accepted and hand-applied codings only)."""
+    """Theme table (each theme a parent code with its codes) and group comparison (accepted and hand-applied
+    codings only)."""
     from .export import collect, write_report
     from .export.markdown import render_markdown
     project = _open(project_dir, db, read_only=True)

@@ -148,7 +148,7 @@ def run_pipeline(project: Project, paths: Sequence[str | Path] = (), *, codebook
                  participants: str | Path | None = None, unit: str = "turn", embedder=None, seed: int = 0,
                  themes: bool = True, progress: Callable | None = None, llm=None) -> PipelineReport:
     """Ingest `paths` (if any), load the codebook (if given), suggest codes (with `llm`, a qualkit.llm.LLMConfig:
-    by a language model) and discover themes."""
+    by a language model) and propose candidate themes."""
     from .codebook import load_codebook
     report = PipelineReport()
     if codebook_path:

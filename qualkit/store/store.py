@@ -355,7 +355,7 @@ class Store:
                                        char_end=r["char_end"], code=r["code"], score=r["score"]) for r in rows]
 
     def themes(self, run_id: str | None = None) -> list[Theme]:
-        """Themes of a run (default: the latest themes run), with their current status from the theme events."""
+        """Candidate themes of a run (default: the latest themes run), with their status from the theme events."""
         if run_id is None:
             run = self.latest_run("themes")
             if run is None:
