@@ -210,8 +210,9 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
     pos = next((i for i, it in enumerate(queue) if it.segment_id == segment_id), None)
     with st.container(border=True):
         where = f"{seg.transcript_id} · {seg.speaker} · passage {seg.index + 1}"
-        st.markdown(f"**{md_escape(where)}**" + (f" · :gray[{pos + 1} of {len(queue)} in this order]"
-                                                  if pos is not None else ""))
+        st.subheader(where)
+        if pos is not None:
+            st.caption(f"{pos + 1} of {len(queue)} passages in this order")
         before = [x for x in segments if x.index < seg.index][-2:]
         after = [x for x in segments if x.index > seg.index][:1]
         for x in before:
