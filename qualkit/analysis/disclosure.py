@@ -20,6 +20,9 @@ class RunInfo:
     codebook_hash: str
     seed: int | None
     started_at: str
+    backend: str = "embedding"  # embedding | llm
+    endpoint: str = ""  # llm: the server's URL
+    institution_server: bool = False  # llm: the researcher declared the URL their institution's own server
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,19 @@ def _model_label(r: RunInfo) -> str:
     return f"{model} (version {r.model_version})" if r.model_version else model
 
 
+def _llm_label(r: RunInfo) -> str:
+    model = r.model[4:] if r.model.startswith("llm:") else r.model
+    digest = f", digest {r.model_version}" if r.model_version else ""
+    return f"{model} ({r.endpoint}{digest})"
+
+
+def _run_info(r) -> RunInfo:
+    llm = r.params.get("llm") if r.params.get("backend") == "llm" else None
+    return RunInfo(r.id, r.kind, r.model, r.model_version, r.codebook_hash, r.seed, r.started_at,
+                   backend="llm" if llm else "embedding", endpoint=str((llm or {}).get("url", "")),
+                   institution_server=bool((llm or {}).get("institution_server", False)))
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -78,8 +94,7 @@ def ai_disclosure(snapshot: Snapshot) -> AIDisclosure:
             latest[(d.coder, d.transcript_id, d.char_start, d.char_end, d.code)] = d.verdict
     n_acc = sum(1 for v in latest.values() if v == "accept")
     n_rej = sum(1 for v in latest.values() if v == "reject")
-    runs = tuple(RunInfo(r.id, r.kind, r.model, r.model_version, r.codebook_hash, r.seed, r.started_at)
-                 for r in snapshot.runs)
+    runs = tuple(_run_info(r) for r in snapshot.runs)
 
     parts = []
     if n == 0:
@@ -100,15 +115,26 @@ def ai_disclosure(snapshot: Snapshot) -> AIDisclosure:
         parts.append("No suggestion became a code without a recorded human decision.")
     suggest = [r for r in runs if r.kind == "suggest"]
     if suggest:
-        models = list(dict.fromkeys(_model_label(r) for r in suggest))
+        models = list(dict.fromkeys(_model_label(r) for r in suggest if r.backend != "llm"))
+        llms = list(dict.fromkeys(_llm_label(r) for r in suggest if r.backend == "llm"))
+        remote = [r for r in suggest if r.backend == "llm" and r.institution_server]
         seeds = sorted({r.seed for r in suggest if r.seed is not None})
         hashes = sorted({r.codebook_hash for r in suggest if r.codebook_hash})
         details = ([f"codebook version {_join(hashes)}"] if hashes else []) + \
                   ([f"seed {_join([str(x) for x in seeds])}"] if seeds else [])
+        used = ([f"the embedding model {_join(models)}"] if models and llms else models) + \
+               ([f"the language model {_join(llms)}"] if llms else [])
+        where = ("running locally with no data leaving the machine" if not remote else
+                 "with the language model served by the institution's own server, to which the segments were sent "
+                 f"(declared by the researcher: {_join(list(dict.fromkeys(r.endpoint for r in remote)))}); "
+                 "nothing was sent anywhere else")
         parts.append(f"Suggestions came from {len(suggest)} run{'s' if len(suggest) != 1 else ''} using "
-                     f"{_join(models)}, running locally with no data leaving the machine"
+                     f"{_join(used)}, {where}"
                      + (f" ({'; '.join(details)})" if details else "")
                      + f"; run identifier{'s' if len(suggest) != 1 else ''}: {_join([r.id for r in suggest])}.")
+        if llms:
+            parts.append("The language model judged each segment against the codebook's definitions and quoted its "
+                         "evidence; quotes not found in the segment were marked unsupported and scored down.")
     elif n_ai:
         parts.append("The project holds no record of the run that produced the suggestions.")
     themes = [r for r in runs if r.kind == "themes"]

@@ -24,7 +24,7 @@ class LLMConfig:
     top_k: int = 4                    # candidate codes per segment chosen by the embedding engine ...
     all_codes_up_to: int = 6          # ... unless the codebook has at most this many codes: then all of them
     few_shot: int = 2                 # decided segments most similar to the one at hand, shown as examples
-    max_tokens: int = 1024            # per answer; the schema bounds each field, this bounds the whole
+    max_tokens_per_code: int = 120    # answer budget per code asked (the schema bounds each field too)
     temperature: float = 0.0          # recorded; 0 for reproducible answers
     seed: int = 0                     # sent to the server and recorded
     api_key: str = ""                 # for a server that wants one (never recorded)
@@ -32,10 +32,14 @@ class LLMConfig:
     def __post_init__(self):
         if not self.model.strip():
             raise LLMError("--llm-model is empty: name the model as your server lists it (e.g. `ollama list`)")
-        if self.timeout <= 0 or self.top_k < 1 or self.few_shot < 0 or self.max_tokens < 16:
+        if self.timeout <= 0 or self.top_k < 1 or self.few_shot < 0 or self.max_tokens_per_code < 16:
             raise LLMError(f"LLM settings out of range: timeout {self.timeout}, top_k {self.top_k}, few_shot "
-                           f"{self.few_shot}, max_tokens {self.max_tokens}")
+                           f"{self.few_shot}, max_tokens_per_code {self.max_tokens_per_code}")
         check_endpoint(self.url, self.institution_server)
+
+    def max_tokens(self, n_codes: int) -> int:
+        """The answer budget for a question about `n_codes` codes."""
+        return 64 + self.max_tokens_per_code * n_codes
 
     @property
     def base_url(self) -> str:

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from .errors import MalformedOutput
 
-REASONING_CHARS = 160
-EVIDENCE_CHARS = 200
+REASONING_CHARS = 120
+EVIDENCE_CHARS = 160
 _FIELDS = ("evidence", "reasoning", "applies", "confidence")  # evidence first: the verdict follows the quote
 
 

