@@ -50,25 +50,34 @@ def _reused(report) -> str:
     return " (nothing had changed: the previous run was reused)" if any("reused" in n for n in report.notes) else ""
 
 
-def suggest_task(project_path: str, *, db: str | None = None, embedder: str | None = None, seed: int = 0,
-                 load: Callable[[str | None], object] = shared_embedder) -> Callable[[Progress], str]:
-    """A job function: suggest codes for every participant segment of the project; returns a one-line summary."""
+def _machine_step(project_path: str, db: str | None, embedder: str | None, load, stage: str, step):
+    """A job function: open the project, load the model, embed in batches, then `step(project, model, report)`
+    under `stage`; returns the summary `step` gives."""
     def run(progress: Progress) -> str:
-        from ..pipeline import PipelineReport, run_suggest
+        from ..pipeline import PipelineReport
         project = _open(project_path, db)
         try:
             progress("loading the embedding model")
             model = load(embedder)
             _embed_in_batches(project, model, progress)
-            progress("scoring codes for each segment")
+            progress(stage)
             report = PipelineReport()
-            run_, suggestions = run_suggest(project, model, seed=seed, report=report)
-            progress("done", len(suggestions), len(suggestions))
-            reused = _reused(report)
-            return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model}){reused}"
+            summary, n = step(project, model, report)
+            progress("done", n, n)
+            return summary + _reused(report)
         finally:
             project.close()
     return run
+
+
+def suggest_task(project_path: str, *, db: str | None = None, embedder: str | None = None, seed: int = 0,
+                 load: Callable[[str | None], object] = shared_embedder) -> Callable[[Progress], str]:
+    """A job function: suggest codes for every participant segment of the project; returns a one-line summary."""
+    def step(project, model, report):
+        from ..pipeline import run_suggest
+        run_, suggestions = run_suggest(project, model, seed=seed, report=report)
+        return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model})", len(suggestions)
+    return _machine_step(project_path, db, embedder, load, "scoring codes for each segment", step)
 
 
 def llm_suggest_task(project_path: str, *, url: str, model: str, db: str | None = None, seed: int = 0,
@@ -102,19 +111,8 @@ def themes_task(project_path: str, *, db: str | None = None, embedder: str | Non
                 novelty: bool = True, load: Callable[[str | None], object] = shared_embedder
                 ) -> Callable[[Progress], str]:
     """A job function: propose candidate themes (BERTopic, among segments no code covers unless novelty=False)."""
-    def run(progress: Progress) -> str:
-        from ..pipeline import PipelineReport, run_themes
-        project = _open(project_path, db)
-        try:
-            progress("loading the embedding model")
-            model = load(embedder)
-            _embed_in_batches(project, model, progress)
-            progress("clustering segments into candidate themes")
-            report = PipelineReport()
-            result = run_themes(project, model, seed=seed, novelty=novelty, report=report)
-            progress("done", len(result.themes), len(result.themes))
-            reused = _reused(report)
-            return f"{len(result.themes)} candidate themes ({result.method}){reused}"
-        finally:
-            project.close()
-    return run
+    def step(project, model, report):
+        from ..pipeline import run_themes
+        result = run_themes(project, model, seed=seed, novelty=novelty, report=report)
+        return f"{len(result.themes)} candidate themes ({result.method})", len(result.themes)
+    return _machine_step(project_path, db, embedder, load, "clustering segments into candidate themes", step)

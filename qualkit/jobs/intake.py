@@ -199,9 +199,12 @@ def import_upload(project: Project, upload: Upload, *, coder: str | None = None,
     except (QualkitError, OSError) as e:
         staged.undo()
         return _refused(upload.name, e, staged)
+    if not (r.transcripts or r.codings):  # the report counts the file's memos even when the store had them
+        return FileResult(upload.name, UNCHANGED, f"its {r.unchanged} transcripts and codings are already in the "
+                                                  "project")
     detail = (f"{r.transcripts} transcripts, {r.codes} codes, {r.codings} codings, {r.memos} memos"
               + (f"; {r.unchanged} transcripts were already in the project" if r.unchanged else ""))
-    return FileResult(upload.name, ADDED if (r.transcripts or r.codings or r.memos) else UNCHANGED, detail)
+    return FileResult(upload.name, ADDED, detail)
 
 
 def preview_csv(upload: Upload, rows: int = 5) -> tuple[list[str], list[dict[str, str]]]:

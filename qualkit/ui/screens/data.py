@@ -37,7 +37,10 @@ def _show_results(kind: str) -> None:
     st.markdown(f"**Result:** {summary}.")
     for r in results:
         shown = getattr(st, "error" if r.outcome == REFUSED else "info" if r.outcome == UNCHANGED else "success")
-        shown(r.line(), icon="⛔" if r.outcome == REFUSED else "✅" if r.outcome != UNCHANGED else "➖")
+        shown(r.line(), icon=":material/block:" if r.outcome == REFUSED else ":material/check_circle:"
+              if r.outcome != UNCHANGED else ":material/remove:")
+    if went_in and kind == "transcripts":
+        st.caption("Next: the codebook (tab Codebook above), then Suggest codes on the Project page.")
 
 
 def render(ctx: Context) -> None:
