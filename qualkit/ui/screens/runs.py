@@ -138,8 +138,9 @@ def suggest_panel(ctx: Context) -> None:
     status_block(ctx, "suggest")
 
 
-def themes_panel(ctx: Context) -> None:
-    """The "Propose candidate themes" button (BERTopic) with its progress bar and cancel."""
+def themes_panel(ctx: Context, status: bool = True) -> None:
+    """The "Propose candidate themes" button (BERTopic) with (unless `status` is False: the page shows it
+    elsewhere with `status_block`) its progress bar and cancel."""
     from ...jobs import themes_task
     st.markdown("**Propose candidate themes.** Clusters what people said (by default only what no code covers "
                 "yet) into candidate themes for you to promote to codes or dismiss.")
@@ -152,4 +153,5 @@ def themes_panel(ctx: Context) -> None:
         st.caption(why)
     st.button("Propose candidate themes", key="run_themes", disabled=running or bool(why), on_click=_start,
               args=(_key(ctx), "themes", lambda: themes_task(path, db=db, novelty=uncovered)))
-    status_block(ctx, "themes")
+    if status:
+        status_block(ctx, "themes")

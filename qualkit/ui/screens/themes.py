@@ -17,7 +17,8 @@ def render(ctx: Context) -> None:
     st.caption("Proposals from clustering what participants said (BERTopic): a theme becomes part of your "
                "analysis only when you promote it to a code.")
     with st.expander("Propose candidate themes", expanded=store.latest_run("themes") is None):
-        runs.themes_panel(ctx)
+        runs.themes_panel(ctx, status=False)
+    runs.status_block(ctx, "themes")  # outside the expander, which folds once a run exists
     themes = store.themes()
     if not themes:
         st.info("No candidate themes yet: propose some above.")
