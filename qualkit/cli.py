@@ -122,7 +122,7 @@ def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, i
         warnings.simplefilter("always", IngestNote)
         report = run_ingest(project, paths, participants_csv=participants, unit=unit, max_chars=max_chars,
                             text_column=text_column, id_column=id_column, interviewers=interviewers,
-                            attributes=attributes, progress=_progress, **({"encoding": encoding} if encoding else {}))
+                            attributes=attributes, progress=_progress, encoding=encoding)
     click.echo(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
                f"re-segmented {len(report.resegmented)}; {report.segments} segments written")
     for n in notes:
