@@ -1,5 +1,6 @@
 """Atomic writes and spreadsheet formula neutralisation."""
 import csv
+import re
 import os
 import sys
 from pathlib import Path
@@ -106,3 +107,91 @@ def test_failed_report_leaves_previous_file(tmp_path, monkeypatch):
         write_xlsx(make_snapshot(), target)
     assert target.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["report.xlsx"]
+
+
+# -- one writer, one rule (issue 17 debt 6; issue 18 items 2, 20, 22) -------------------------------------------
+
+def _writers(snapshot):
+    from qualkit.export import write_report
+    from qualkit.interchange import export_qdc, export_qdpx
+    from qualkit.privacy import deidentify
+    mapping = deidentify(list(snapshot.transcripts))
+    return {"markdown": lambda p: write_report(snapshot, p.with_suffix(".md")),
+            "html": lambda p: write_report(snapshot, p.with_suffix(".html")),
+            "docx": lambda p: write_report(snapshot, p.with_suffix(".docx")),
+            "xlsx": lambda p: write_report(snapshot, p.with_suffix(".xlsx")),
+            "csv": lambda p: write_report(snapshot, p.with_suffix(".csv")),
+            "codebook-yaml": lambda p: write_report(snapshot, p.with_suffix(".yaml"), format="codebook-yaml"),
+            "qdc": lambda p: export_qdc(snapshot.codebook, p.with_suffix(".qdc")),
+            "qdpx": lambda p: export_qdpx(snapshot, p.with_suffix(".qdpx")),
+            "mapping": lambda p: mapping.write_mapping(p.with_suffix(".json"))}
+
+
+_PENDING = pytest.mark.xfail(reason="interchange/write.py still creates the folder (requested from redteam-b)",
+                             strict=False)
+
+
+@pytest.mark.parametrize("writer", ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml",
+                                    pytest.param("qdc", marks=_PENDING), pytest.param("qdpx", marks=_PENDING),
+                                    "mapping"])
+def test_every_writer_refuses_a_missing_folder_alike(tmp_path, writer):
+    with pytest.raises(QualkitError, match=r"x\.\w+: folder .*missing does not exist; create it first"):
+        _writers(make_snapshot())[writer](tmp_path / "missing" / "x")
+    assert os.listdir(tmp_path) == []  # no folder made, nothing written
+
+
+@pytest.mark.parametrize("writer", ["markdown", "csv", "qdc", "qdpx", "mapping"])
+def test_every_writer_refuses_read_only_files_folders_and_project_files(tmp_path, writer):
+    write = _writers(make_snapshot())[writer]
+    write(tmp_path / "x")  # each writer adds its own suffix: find the file it wrote
+    (written,) = [p for p in tmp_path.iterdir()]
+    written.chmod(0o444)
+    before = written.read_bytes()
+    with pytest.raises(QualkitError, match=r"is read-only; qualkit will not replace it"):
+        write(tmp_path / "x")
+    assert written.read_bytes() == before and stat_mode(written) == 0o444
+    (tmp_path / f"dir{written.suffix}").mkdir()
+    with pytest.raises(QualkitError, match=rf"dir\{written.suffix}: is a folder; give the name of a file"):
+        write(tmp_path / "dir")
+    if written.suffix == ".json":  # the mapping: its suffix is the project settings'
+        proj = tmp_path / "proj"
+        proj.mkdir()
+        (proj / "qualkit.json").write_text("{}")
+        with pytest.raises(QualkitError, match=r"is inside the qualkit project"):
+            write(proj / "qualkit")
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_check_target_refuses_project_files_databases_and_protected_paths(tmp_path):
+    import sqlite3
+
+    from qualkit.atomic import check_target, child_file, ensure_folder
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "qualkit.json").write_text("{}")
+    for name in ("qualkit.json", "qualkit.db", "qualkit.db-wal", "qualkit.db-shm", "qualkit.db-journal"):
+        with pytest.raises(QualkitError, match=rf"{re.escape(name)}: is (the settings|the database|a journal)"):
+            check_target(proj / name)
+    db = tmp_path / "other.sqlite"
+    sqlite3.connect(db).execute("CREATE TABLE t (a)").connection.close()
+    with pytest.raises(QualkitError, match=r"other\.sqlite: is a database; qualkit never overwrites a database"):
+        check_target(db)
+    with pytest.raises(QualkitError, match=r"other\.sqlite-wal: is a journal file of the database"):
+        check_target(tmp_path / "other.sqlite-wal")
+    src = tmp_path / "P01.txt"
+    src.write_text("x")
+    with pytest.raises(QualkitError, match=r"P01\.txt: is an input \(P01\); qualkit never overwrites it"):
+        check_target(tmp_path / "." / "P01.txt", protected=[(src, "an input (P01)")])
+    assert check_target(tmp_path / "new.csv") == tmp_path / "new.csv"
+    for bad in ("../x", "/etc/x", "a/b", "..", ".hidden", "a\x00b", "", "x" * 300):
+        with pytest.raises(QualkitError, match=r"cannot be a file name in this folder"):
+            child_file(tmp_path, bad, ".txt")
+    assert child_file(tmp_path, "P01 (second)", ".txt") == tmp_path / "P01 (second).txt"
+    with pytest.raises(QualkitError, match=r"folder .*nope does not exist; create it first"):
+        ensure_folder(tmp_path / "nope" / "charts")
+    assert ensure_folder(tmp_path / "charts").is_dir()
+    with pytest.raises(QualkitError, match=r"P01\.txt: is a file, not a folder"):
+        ensure_folder(src)

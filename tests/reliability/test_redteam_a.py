@@ -437,6 +437,25 @@ def test_a_person_named_ai_is_not_merged_with_the_tool(proj, tmp_path):
             r"project, and comparing would merge the two; 'ai' is reserved for the tool in agreement")
 
 
+def test_agreement_never_merges_a_person_and_the_tool_of_one_name():
+    from qualkit.analysis import agreement
+    from qualkit.codebook.model import Code, Codebook
+    from qualkit.coding import Coding
+    from qualkit.errors import QualkitError
+    from qualkit.snapshot import Snapshot
+    from qualkit.transcript import Transcript, Turn
+    t = Transcript("P01", "P01.txt", "txt", P01, (Turn("P01", "participant", 41, 84, P01[41:84]),))
+    person = Coding("P01", 41, 84, "Trust", "ai", "2026-01-01", "human", decision_id="d1")
+    tool = Coding("P01", 41, 60, "Trust", "ai", "", "ai", None, "s1", None)  # as project.ai_coder makes them
+    bob = Coding("P01", 41, 84, "Trust", "bob", "2026-01-01", "human", decision_id="d2")
+    snap = Snapshot("x", (t,), Codebook("cb", (Code("Trust", "d"),)), (person, tool, bob))
+    with pytest.raises(QualkitError, match=r"coder 'ai' is both the tool \(its 1 suggestion\(s\) above threshold\) "
+                                           r"and a person with 1 coding\(s\)"):
+        agreement(snap, ["ai", "bob"])
+    alone = Snapshot("x", (t,), snap.codebook, (person, bob))  # no tool codings: the person named ai is compared
+    assert agreement(alone, ["ai", "bob"]).coders == ("ai", "bob")
+
+
 def test_the_corpus_files_and_the_readme_rows():
     files = {p.name for p in BAD.glob("ra_*")}
     covered = {c.file for c in IMPORT_CASES} | {"ra_taguette_odd_payloads.sqlite3", "ra_deid_path_ids.csv",
