@@ -1,6 +1,8 @@
-"""The pipeline reuses what has not changed: a re-run with the same inputs recomputes nothing."""
+"""The pipeline: run_pipeline end to end (fake embedder), and a re-run with the same inputs recomputes nothing."""
 import sys
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "project"))
 
@@ -52,3 +54,43 @@ def test_themes_get_the_pipelines_embedder(tmp_path):
     assert result.run.model == emb.model_id
     assert "keywords re-ranked by similarity to the theme centroid (KeyBERT-inspired)" in result.notes
     assert len([n for n in result.notes if " is closest to code " in n]) == len(result.themes) > 0
+
+
+SAMPLE = Path(__file__).parents[1] / "sample_transcripts"
+
+
+def test_run_pipeline_ingests_suggests_and_proposes_candidate_themes(tmp_path):
+    from qualkit.pipeline import run_pipeline
+    project = Project.init(tmp_path / "p")
+    emb = FakeEmbedder()
+    report = run_pipeline(project, [SAMPLE], codebook_path=Path(__file__).parents[1] / "codebooks" /
+                          "ai_in_medicine.yaml", participants=SAMPLE / "participants.csv", embedder=emb, seed=2)
+    store = project.store
+    assert report.counts["added"] == 12 and report.counts["segments_written"] == len(store.segments())
+    assert report.counts["suggestions"] == len(store.suggestions()) > 0
+    assert report.counts["themes"] == len(store.themes()) > 0
+    assert set(report.timings) == {"ingest", "embed", "suggest", "themes"}
+    runs = {r.kind: r for r in store.runs()}
+    assert runs["suggest"].seed == runs["themes"].seed == 2 and runs["suggest"].model == emb.model_id
+    assert store.participants()["P01"]["group"]
+    # candidate themes are sought among segments the codebook does not cover
+    covered = {s.segment_id for s in store.suggestions() if s.above_threshold}
+    assert covered and not covered & {sid for t in store.themes() for sid in t.segment_ids}
+    again = run_pipeline(project, [SAMPLE], embedder=emb, seed=2)  # nothing changed: nothing recomputed
+    assert again.counts["unchanged"] == 12 and again.counts["added"] == 0
+    assert [n.split(" run ")[0] for n in again.notes[:2]] == ["suggest: nothing changed since",
+                                                              "themes: nothing changed since"]
+    assert len(store.runs()) == 2
+    project.close()
+
+
+def test_run_pipeline_without_candidate_themes_and_its_errors(tmp_path):
+    from qualkit.errors import QualkitError
+    from qualkit.pipeline import run_pipeline
+    project = Project.init(tmp_path / "p")
+    with pytest.raises(QualkitError, match=r"the project has no codebook: load one with `qualkit codebook use FILE`"):
+        run_pipeline(project, [SAMPLE / "P01.txt"], embedder=FakeEmbedder())
+    report = run_pipeline(project, codebook_path=Path(__file__).parents[1] / "codebooks" / "ai_in_medicine.yaml",
+                          embedder=FakeEmbedder(), themes=False)
+    assert "themes" not in report.counts and [r.kind for r in project.store.runs()] == ["suggest"]
+    project.close()
