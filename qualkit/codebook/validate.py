@@ -299,7 +299,8 @@ def _check_names_and_parents(codes: list, named: list[tuple[int, str]], rep: _Re
             # Name the cycle from the member that comes first in the file, so the message is stable.
             k = min(range(len(cycle)), key=lambda m: exact[cycle[m]])
             ordered = cycle[k:] + cycle[:k]
-            chain = " -> ".join(ordered + [ordered[0]])
+            shown = ordered if len(ordered) <= 8 else ordered[:4] + [f"... ({len(ordered) - 6} more)"] + ordered[-2:]
+            chain = " -> ".join(shown + [ordered[0]])  # a 3,000-code cycle stays a readable line
             rep.add(("codes", exact[ordered[0]], "parent"), ordered[0],
                     f"cyclic parents: {chain}; a code cannot be its own ancestor")
             for member in cycle:
@@ -307,9 +308,9 @@ def _check_names_and_parents(codes: list, named: list[tuple[int, str]], rep: _Re
             path = path[:on_path[node]]
             base = -1
         else:
-            base = depth.get(node, 0) if node in depth else 0
             if node not in depth:
                 depth[node] = 0  # a top-level code (or an unknown parent, reported above)
+            base = depth[node]
         for member in reversed(path):
             base = -1 if base < 0 else base + 1
             depth[member] = base

@@ -52,9 +52,11 @@ def xml_safe_all(obj):
 
 def xml_safe_frame(df):
     """A copy of a pandas DataFrame with XML-safe string cells and column names (numbers left as numbers)."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(xml_safe)
     out.columns = [xml_safe(c) for c in out.columns]
     return out

@@ -53,6 +53,121 @@ def qdpx(entries: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def pdf_with_content(stream: bytes) -> bytes:
+    """A one-page PDF whose content stream is `stream`, flate-compressed (as every PDF writer does)."""
+    import zlib
+    data = zlib.compress(stream, 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+ODT_NS = (b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+
+def odt_with_body(body: bytes, prolog: bytes = b"") -> bytes:
+    """An .odt whose content.xml holds `body` inside office:text (and `prolog` before the root element)."""
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?>' + prolog + b"<office:document-content " + ODT_NS
+           + b"><office:body><office:text>" + body + b"</office:text></office:body></office:document-content>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", xml)
+    return buf.getvalue()
+
+
+def yaml_codebook(names: list[str]) -> str:
+    return "name: Confusables\ncodes:\n" + "".join(f'  - name: "{n}"\n    definition: d {i}\n'
+                                                   for i, n in enumerate(names))
+
+
+def redteam_b(w) -> None:
+    """The rb_ cases of issue 18/17 (tests/reliability/test_redteam_b.py; the table is in README.md)."""
+    # text decoding
+    w("rb_nul_bytes.txt", b"Interviewer: hello?\n\nP01: I read\x00 every draft.\n")
+    w("rb_lone_surrogate.txt", b"Interviewer: hello?\n\nP01: odd \xed\xa0\x80 bytes\n")  # UTF-8 of U+D800
+    w("rb_zero_width_only.txt", "\ufeff\u200b\u200b \u200c\n\u200d\u2060\u200b\n")
+    w("rb_pdf_renamed.txt", minimal_pdf("Interviewer: Hello."))
+    w("rb_cp1251.txt", "Interviewer: Как дела?\n\nP01: Привет, всё хорошо.\n".encode("cp1251"))
+    w("rb_mixed_cp1252.txt", "Interviewer: Un café ?\n\nP01: Oui, café noir.\n".encode("utf-8")
+      + "P01: Pasted from Word: déjà vu.\n".encode("cp1252"))
+    w("rb_utf16_odd_length.txt", b"\xff\xfe" + GOOD.encode("utf-16-le") + b"\x41")
+    w("rb_control_chars.txt", "Interviewer: Page one\x0cpage two\x0bvertical\x07bell?\n\n"
+                              "P01: <script>alert('x')</script> I read <b>every</b> draft & [link](javascript:x).\n")
+    w("rb_rtl_text.txt", "Interviewer: \u05e9\u05dc\u05d5\u05dd, how are you?\n\n"
+                         "P01: \u202eevil\u202c \u0645\u0631\u062d\u0628\u0627 \u200fsure.\n")
+    # documents
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/styles.xml", "<w:styles/>")
+    w("rb_no_document_xml.docx", buf.getvalue())
+    w("rb_docx_renamed.txt", (ROOT / "sample_transcripts" / "P03.docx").read_bytes())
+    with zipfile.ZipFile(ROOT / "sample_transcripts" / "P03.docx") as src:
+        members = {i.filename: src.read(i.filename) for i in src.infolist()}
+    doc = members["word/document.xml"]
+    head, rest = doc.split(b"?>", 1)
+    members["word/document.xml"] = (head + b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                    + rest)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    w("rb_xxe.docx", buf.getvalue())
+    w("rb_xxe.odt", odt_with_body(b"<text:p>P01: &x; I read every draft.</text:p>",
+                                  b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'))
+    w("rb_deep_spans.odt", odt_with_body(b"<text:p>P01: " + b"<text:span>" * 5000 + b"x" + b"</text:span>" * 5000
+                                         + b"</text:p>"))
+    w("rb_odt_space_bomb.odt", odt_with_body(b'<text:p>P01: a<text:s text:c="2000000000"/>b</text:p>'))
+    w("rb_odt_space_abc.odt", odt_with_body(b'<text:p>P01: a<text:s text:c="abc"/>b</text:p>'))
+    text_op = b"BT /F1 12 Tf 72 720 Td (Interviewer: Hello.) Tj ET\n"
+    w("rb_pdf_bomb.pdf", pdf_with_content(text_op + b"q Q\n" * 5_000_000))  # 20 KB inflating to 20 MB
+    w("rb_pdf_operators.pdf", pdf_with_content(text_op + b"q Q\n" * 150_000))  # 600 KB, 300,000 operators
+    # tables and subtitles
+    w("rb_duplicate_header.csv", "id,text,text\nP01,first answer,second answer\n")
+    w("rb_duplicate_ids.csv", "id,text\nP01,I read every draft.\nP01,I never read them.\n")
+    w("rb_unclosed_quote.csv", 'id,text\nP01,"I said hello\nP02,this row would vanish into the cell above\n')
+    w("rb_all_answers_empty.csv", "id,text\nr1,\nr2,   \nr3,\u200b\n")
+    w("rb_survey_empty_row.csv", "id,group,text\n" + "".join(
+        f"r{n},{'clinician' if n % 2 else 'developer'},{'' if n == 7 else f'Answer {n}: I read every draft.'}\n"
+        for n in range(1, 11)))
+    w("rb_no_cues.vtt", "WEBVTT\n\nNOTE only a comment, no cue\n")
+    w("rb_overlapping.srt", "1\n00:00:01,000 --> 00:00:06,000\nInterviewer: Do you read them?\n\n"
+                            "2\n00:00:03,000 --> 00:00:04,000\nP01: Yes, every one.\n\n"
+                            "3\n00:00:02,000 --> 00:00:05,000\nInterviewer: All of them?\n")
+    # codebooks and the published-study file
+    w("rb_confusable_cyrillic.yaml", yaml_codebook(["Oversight", "\u041eversight"]))
+    w("rb_zero_width_name.yaml", yaml_codebook(["Oversight", "Oversight\u200b"]))
+    w("rb_nfd_duplicate.yaml", yaml_codebook(["Caf\u00e9 talk", "Cafe\u0301 talk"]))
+    w("rb_bidi_name.yaml", yaml_codebook(["Trust", "\u202eTsurt"]))
+    w("rb_published_alias_bomb.yaml", "study: Laughs\na: &a [x, x, x, x, x, x, x, x, x]\n"
+                                      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                                      "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                                      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+                                      "themes: [{name: X, definition: *e}]\n")
+    w("rb_published_python_tag.yaml", "study: !!python/object/apply:os.system [\"echo pwned\"]\n"
+                                      "themes: [{name: X}]\n")
+    # imports
+    qde = (ROOT / "tests" / "data" / "interchange" / "inline_project" / "project.qde").read_bytes()
+    w("rb_missing_source.qdpx", qdpx({"project.qde": qde}))  # names Sources/5E...02.txt but does not hold it
+    w("rb_corrupt_taguette.sqlite3", b"SQLite format 3\x00" + bytes((i * 131 + 7) % 256 for i in range(8192)))
+    # codings
+    w("rb_codings_backwards.csv", "document,start_char,end_char,code,coder\nP01,40,10,Oversight,ana\n")
+
+
 def main() -> None:
     w = lambda name, data: (HERE / name).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     w("empty.txt", b"")
@@ -111,6 +226,7 @@ def main() -> None:
                  b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="a" name="&x;" isCodable="true"/>'
                  b'</Codes></CodeBook>\n')
     w("participants_duplicate.csv", "id,group\nP01,clinician\nP01,developer\n")
+    redteam_b(w)
 
 
 if __name__ == "__main__":
