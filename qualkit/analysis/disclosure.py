@@ -142,5 +142,10 @@ def ai_disclosure(snapshot: Snapshot) -> AIDisclosure:
         parts.append(f"Candidate themes beyond the codebook were proposed by topic modelling "
                      f"({_join(list(dict.fromkeys(_model_label(r) for r in themes)))}); only themes a researcher "
                      f"promoted became codes.")
+    named = [r for r in runs if r.kind == "theme-names"]
+    if named:
+        parts.append(f"Names and descriptions of candidate themes were drafted by the language model "
+                     f"{_join(list(dict.fromkeys(_llm_label(r) for r in named)))} from each theme's quotes, beside "
+                     "the keyword labels.")
     return AIDisclosure(n, n_ai, origins.get("human", 0), origins.get("import", 0), accepted_by, n_acc, n_rej,
                         runs, " ".join(parts))

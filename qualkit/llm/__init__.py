@@ -18,10 +18,11 @@ from .project_run import run_llm_suggest
 from .registry import available_suggesters, get_suggester, register_suggester
 from .schema import Judgement, answer_schema, is_verbatim, parse_answer
 from .suggester import LLMRunStats, LLMSuggester
+from .theme_names import ThemeName, name_project_themes, name_themes
 
 __all__ = ["LLMConfig", "LLMSuggester", "LLMRunStats", "run_llm_suggest", "LLMError", "EndpointRefused",
            "ServerUnavailable", "ServerTimeout", "ModelNotFound", "MalformedOutput", "ChatBackend",
            "OpenAIChatClient", "ServerModel", "ChatAnswer", "get_backend", "register_backend", "LLMCache",
            "MemoryLLMCache", "StoreLLMCache", "cache_key", "Platt", "fit_platt", "Judgement", "answer_schema",
            "parse_answer", "is_verbatim", "PROMPT_VERSION", "check_endpoint", "get_suggester", "register_suggester",
-           "available_suggesters"]
+           "available_suggesters", "ThemeName", "name_themes", "name_project_themes"]

@@ -33,3 +33,10 @@ def test_an_institution_server_is_disclosed_as_such():
     assert "served by the institution's own server, to which the segments were sent (declared by the researcher: " \
            "https://llm.uni.example)" in p
     assert d.runs[0].institution_server and d.runs[0].endpoint == "https://llm.uni.example"
+
+
+def test_theme_names_by_a_language_model_are_disclosed():
+    named = Run("run-names", "theme-names", "2026-03-05T00:00:00Z", model="llm:qwen2.5-7b", model_version="",
+                params={"backend": "llm", "llm": {"url": "http://127.0.0.1:8080", "institution_server": False}})
+    p = ai_disclosure(make_snapshot(runs=(named,))).paragraph
+    assert "drafted by the language model qwen2.5-7b (http://127.0.0.1:8080) from each theme's quotes" in p
