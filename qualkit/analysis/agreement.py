@@ -99,21 +99,6 @@ def _stats(code: str, matrix: np.ndarray) -> CodeAgreement:
                          gwet_ac1(matrix, categories=(0, 1)))
 
 
-def is_tool_coding(c) -> bool:
-    """A coding of the tool as a pseudo-coder (`project.ai_coder`): made from a suggestion, backed by no
-    decision. Every coding of a person, accepted AI suggestions included, is backed by a decision."""
-    return c.decision_id is None and c.origin == "ai" and c.suggestion_id is not None
-
-
-def _refuse_merged_tool_and_person(coder: str, codings) -> None:
-    tool = sum(1 for x in codings if is_tool_coding(x))
-    if tool and tool < len(codings):
-        raise QualkitError(f"coder {coder!r} is both the tool (its {tool} suggestion(s) above threshold) and a person "
-                           f"with {len(codings) - tool} coding(s) in this project, and comparing would merge the two; "
-                           f"{coder!r} is reserved for the tool in agreement: import that person's codings again "
-                           "under another name (qualkit import-codings FILE --coder NAME)")
-
-
 def agreement(snapshot: Snapshot, coders: Sequence[str] | None = None, unit: str = "segment", *,
               codes: Sequence[str] | None = None) -> Agreement:
     """Agreement between `coders` (default: every coder with codings; at least two) per code and pooled.
@@ -121,8 +106,7 @@ def agreement(snapshot: Snapshot, coders: Sequence[str] | None = None, unit: str
     Percent agreement counts units on which all coders agree; Cohen's kappa needs exactly two coders (else
     NaN); Krippendorff's alpha (nominal) and Gwet's AC1 take any number. A coefficient is NaN when undefined,
     e.g. kappa and alpha when no coder ever used the code. `codes` restricts the codes compared (default: every
-    code any of these coders used). Raises QualkitError for unknown coders, fewer than two, an unknown unit, or a
-    coder name held both by a person and by the tool's pseudo-coder (`ai`): they are never merged.
+    code any of these coders used). Raises QualkitError for unknown coders, fewer than two, or an unknown unit.
     """
     if unit not in UNITS:
         raise QualkitError(f"unknown agreement unit {unit!r}; use one of: {', '.join(UNITS)}")
@@ -136,8 +120,6 @@ def agreement(snapshot: Snapshot, coders: Sequence[str] | None = None, unit: str
         raise QualkitError(f"agreement needs at least two different coders, got {', '.join(coders) or 'none'}; "
                            f"coders with codings: {', '.join(known) or 'none'}")
     by_coder = {c: [x for x in snapshot.codings if x.coder == c] for c in coders}
-    for c in coders:
-        _refuse_merged_tool_and_person(c, by_coder[c])
     coded_by_all = set.intersection(*({x.transcript_id for x in by_coder[c]} for c in coders))
     excluded = tuple(sorted({x.transcript_id for c in coders for x in by_coder[c]} - coded_by_all))
     relevant = [x for c in coders for x in by_coder[c] if x.transcript_id in coded_by_all]

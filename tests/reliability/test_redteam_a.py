@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from reliability_helpers import dump, run_forked  # tests/reliability/reliability_helpers.py
+from test_bad_inputs import P01, project_dir  # noqa: F401 - the same one-transcript project fixture
 
 from qualkit.project import Project, ingest
 
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
-P01 = "Interviewer: How do you use the drafts?\n\nP01: I read every draft before it goes out.\n"
 
 
 def _cli(args: list[str]) -> None:
@@ -30,16 +30,9 @@ def _cli(args: list[str]) -> None:
 
 
 @pytest.fixture
-def proj(tmp_path) -> Path:
-    """A project holding one transcript, P01, ingested from src/P01.txt."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "P01.txt").write_text(P01, encoding="utf-8")
-    path = tmp_path / "proj"
-    project = Project.init(path)
-    ingest(project, [src / "P01.txt"])
-    project.close()
-    return path
+def proj(project_dir) -> Path:
+    """A project holding one transcript, P01, ingested from src/P01.txt (test_bad_inputs' fixture)."""
+    return project_dir
 
 
 def _dump(proj: Path) -> dict:
@@ -432,28 +425,10 @@ def test_a_person_named_ai_is_not_merged_with_the_tool(proj, tmp_path):
                           suggestions=[Suggestion("s1", "r1", seg.id, "P01", seg.char_start, seg.char_end,
                                                   "Verification", 0.9, threshold=0.5)])
     project.close()
-    refused(proj, ["agreement", "--coder", "ai", "--coder", "bob", "-p", str(proj)], "coder 'ai'",
-            r"is both the tool \(its 1 suggestion\(s\) above threshold\) and a person with 1 coding\(s\) in this "
-            r"project, and comparing would merge the two; 'ai' is reserved for the tool in agreement")
-
-
-def test_agreement_never_merges_a_person_and_the_tool_of_one_name():
-    from qualkit.analysis import agreement
-    from qualkit.codebook.model import Code, Codebook
-    from qualkit.coding import Coding
-    from qualkit.errors import QualkitError
-    from qualkit.snapshot import Snapshot
-    from qualkit.transcript import Transcript, Turn
-    t = Transcript("P01", "P01.txt", "txt", P01, (Turn("P01", "participant", 41, 84, P01[41:84]),))
-    person = Coding("P01", 41, 84, "Trust", "ai", "2026-01-01", "human", decision_id="d1")
-    tool = Coding("P01", 41, 60, "Trust", "ai", "", "ai", None, "s1", None)  # as project.ai_coder makes them
-    bob = Coding("P01", 41, 84, "Trust", "bob", "2026-01-01", "human", decision_id="d2")
-    snap = Snapshot("x", (t,), Codebook("cb", (Code("Trust", "d"),)), (person, tool, bob))
-    with pytest.raises(QualkitError, match=r"coder 'ai' is both the tool \(its 1 suggestion\(s\) above threshold\) "
-                                           r"and a person with 1 coding\(s\)"):
-        agreement(snap, ["ai", "bob"])
-    alone = Snapshot("x", (t,), snap.codebook, (person, bob))  # no tool codings: the person named ai is compared
-    assert agreement(alone, ["ai", "bob"]).coders == ("ai", "bob")
+    # the rule lives where the pseudo-coder is made (qualkit.project.ai_coder.snapshot_with_ai)
+    refused(proj, ["agreement", "--coder", "ai", "--coder", "bob", "-p", str(proj)], "a human coder",
+            r"a human coder in this project is named 'ai', the name the tool codes under in agreement: compare the "
+            r"coders by name without --coder ai")
 
 
 def test_the_corpus_files_and_the_readme_rows():
