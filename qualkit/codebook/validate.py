@@ -29,6 +29,10 @@ _LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕԁӏІЈ�
                             "ABEKMHOPCTXaeopcyxijsdlIJSABEZHIKMNOPTYXoknptux")
 # Invisible format characters: zero-width space/joiners, word joiner, BOM, soft hyphen, bidirectional controls.
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Of those, the ones that have no place in a name. Not the joiners U+200C/U+200D (Persian and Indic words, emoji
+# sequences need them), nor LRM/RLM inside a mixed-direction name (at either end they only hide a twin).
+_SUSPICIOUS = re.compile(r"[\u00ad\u180e\u200b\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+                         r"|^[\u200e\u200f]|[\u200e\u200f]$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -48,7 +52,7 @@ def _script(ch: str) -> str | None:
 def name_problem(name: str) -> str | None:
     """Why a code name would fool a reader (invisible or control characters, a word mixing Latin with Cyrillic
     or Greek letters), else None."""
-    bad = _INVISIBLE.search(name) or _CONTROL.search(name)
+    bad = _SUSPICIOUS.search(name) or _CONTROL.search(name)
     if bad:
         ch = bad.group()
         return (f"the name contains the invisible character U+{ord(ch):04X} "
