@@ -1,7 +1,9 @@
 """Nothing qualkit does needs the network: run the pipeline with every non-loopback connection refused.
 
 The guard (qualkit.netguard.no_network) replaces socket.socket.connect/connect_ex, socket.create_connection,
-socket.getaddrinfo and socket.gethostbyname; the tests also assert that no attempt was even made.
+socket.getaddrinfo and socket.gethostbyname; the tests also assert that no attempt was even made. The slow test
+runs what the README says: `qualkit run` (default encoder), `qualkit report`, every export format and every page
+of the app in a real `streamlit` process, the child processes guarded through a sitecustomize on PYTHONPATH.
 """
 from __future__ import annotations
 
@@ -101,25 +103,156 @@ def test_ingest_codebook_suggest_report_export_offline(tmp_path, offline):
     assert "Maple Hollow" not in "".join(t.text for t in result.transcripts)
 
 
-@pytest.mark.slow
-def test_real_embedder_suggestions_and_themes_offline(tmp_path, offline):
-    from qualkit.codebook import load_codebook
-    from qualkit.embed import MemoryCache, embed_texts, get_embedder
-    from qualkit.project import Project
-    from qualkit.suggest import suggest
-    from qualkit.themes import discover_themes
+# Installed in every guarded child process (PYTHONPATH): the same guard as `no_network`, each attempt appended to
+# $QUALKIT_NETLOG at once (a server stopped with SIGTERM runs no atexit), so the test reads what was tried.
+_SITECUSTOMIZE = """
+import json, os
+from qualkit.netguard import no_network
 
-    proj = _project(tmp_path, offline)
+class _Log(list):
+    def append(self, attempt):
+        super().append(attempt)
+        with open(os.environ["QUALKIT_NETLOG"], "a", encoding="utf-8") as f:
+            f.write(json.dumps([str(a) for a in attempt]) + "\\n")
+
+_GUARD = no_network(_Log())  # kept referenced: a collected context manager would restore the sockets
+_GUARD.__enter__()
+"""
+
+
+def _guarded_env(tmp_path, **extra) -> tuple[dict, Path]:
+    import os
+    guard = tmp_path / "netguard"
+    guard.mkdir(exist_ok=True)
+    (guard / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    log = tmp_path / "network-attempts.jsonl"
+    log.write_text("")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(guard), str(ROOT)] + (
+        [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])), QUALKIT_NETLOG=str(log),
+        HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **extra)
+    return env, log
+
+
+def _qualkit(env, *args, timeout=900):
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "qualkit.cli", *map(str, args)], env=env, capture_output=True,
+                       text=True, timeout=timeout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+def test_the_child_process_guard_refuses_and_records(tmp_path):
+    """The guard the slow test installs in `qualkit run` and in the Streamlit server really blocks a child."""
+    import subprocess
+    import sys
+    env, log = _guarded_env(tmp_path)
+    r = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('example.org', 80), 1)"],
+                       env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and "NetworkBlocked: network access blocked: create_connection to 'example.org'" in r.stderr
+    assert log.read_text().splitlines() == ['["create_connection", "example.org"]']
+
+
+@pytest.mark.slow
+def test_qualkit_run_report_export_and_the_app_offline(tmp_path, offline):
+    """What the README promises, under the guard: `qualkit run` on the sample study with the default encoder, the
+    report, every export format, and every page of the app served by a real `streamlit` process in Chromium."""
+    from qualkit.cli import cli
+    from qualkit.embed import DEFAULT_EMBEDDER, get_embedder
+    from qualkit.embed.fast import default_cache_dir
+    from qualkit.export import FORMATS
+    from qualkit.project import Project
+
+    env, log = _guarded_env(tmp_path)
+    proj = tmp_path / "study"
+    out = _qualkit(env, "run", SAMPLES, "--project", proj, "--codebook", CODEBOOK, "--participants",
+                   SAMPLES / "participants.csv")
+    assert log.read_text() == "", f"network access attempted by qualkit run: {log.read_text()}"
     project = Project.open(proj)
     try:
-        segments = project.store.segments(role="participant")
+        store = project.store
+        suggest_run, themes_run = store.latest_run("suggest"), store.latest_run("themes")
+        assert suggest_run.model == get_embedder(DEFAULT_EMBEDDER).model_id  # the default encoder ran
+        suggestions, themes = store.suggestions(), store.themes()
+        participant = {s.id for s in store.segments(role="participant")}
+        covered = {s.segment_id for s in suggestions if s.above_threshold}
     finally:
         project.close()
-    embedder = get_embedder("minilm")
-    cache = MemoryCache()
-    vectors = embed_texts([s.text for s in segments], embedder, cache)
-    assert vectors.shape == (len(segments), 384) and np.isfinite(vectors).all()
-    run, suggestions = suggest(segments, load_codebook(CODEBOOK), embedder, cache=cache, seed=0)
-    assert suggestions and run.model
-    result = discover_themes(segments, vectors, seed=0)
-    assert result is not None
+    assert suggestions and any(s.above_threshold for s in suggestions)
+    # the candidate themes: labelled, with keywords and quotes among their own segments, drawn from what the
+    # codebook leaves uncovered, and printed by `qualkit run`
+    assert themes and themes_run.model == suggest_run.model
+    for t in themes:
+        assert t.label and t.keywords and set(t.quote_ids) <= set(t.segment_ids) <= participant
+        assert not set(t.segment_ids) & covered
+        assert f"candidate theme  {t.label}  ({len(t.segment_ids)} segments)" in out
+
+    report = _qualkit(env, "report", "--project", proj, "--out", tmp_path / "report.html")
+    assert "Themes and codes" in report and (tmp_path / "report.html").stat().st_size > 0
+    runner = CliRunner()  # every export format in this process, under the `offline` fixture's guard
+    for name, spec in FORMATS.items():
+        target = tmp_path / "exports" / (f"out{spec.suffixes[0]}" if spec.suffixes else "charts")
+        target.parent.mkdir(exist_ok=True)
+        if not spec.suffixes:
+            target.mkdir()
+        r = runner.invoke(cli, ["export", "--project", str(proj), "--format", name, "--out", str(target)])
+        assert r.exit_code == 0, (name, r.output)
+    assert log.read_text() == ""
+
+    _app_pages_offline(proj, tmp_path, env, log, default_cache_dir())
+
+
+def _app_pages_offline(proj, tmp_path, env, log, cache_dir):
+    import subprocess
+    import time
+    import urllib.request
+
+    from qualkit.ui import streamlit_command
+    from qualkit.ui.app import PAGES
+
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app_env = dict(env, QUALKIT_PROJECT=str(proj), HOME=str(home), QUALKIT_CACHE=str(cache_dir))
+    with open(tmp_path / "streamlit.log", "w") as server_log:
+        proc = subprocess.Popen(streamlit_command(port, entry=ROOT / "app.py"), env=app_env, cwd=home,
+                                stdout=server_log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(240):
+                try:
+                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                        break
+                except OSError:
+                    time.sleep(0.5)
+            else:
+                pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update"])
+                try:
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    page.goto(url)
+                    for name in PAGES:
+                        page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+                        expect(page.get_by_role("heading").first).to_be_visible(timeout=60000)
+                        page.wait_for_timeout(1000)
+                        assert not page.get_by_test_id("stException").count(), name
+                        page.screenshot(path=str(tmp_path / f"offline-{name.split()[0].lower()}.png"))
+                finally:
+                    browser.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    assert log.read_text() == "", f"network access attempted by the app: {log.read_text()}"
