@@ -4,6 +4,7 @@ Heavy libraries are imported inside commands so that `qualkit --help` stays fast
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -61,6 +62,24 @@ def _progress(items, label):
         yield from it
 
 
+@contextlib.contextmanager
+def _reader_notes():
+    """Collect the readers' IngestNote warnings (skipped empty rows, links not followed) as plain messages, to be
+    printed as `note:` lines instead of Python's warning format."""
+    import warnings
+
+    from .ingest import IngestNote
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IngestNote)
+        yield messages
+    for w in caught:
+        if issubclass(w.category, IngestNote):
+            messages.append(str(w.message))
+        else:  # other libraries' warnings are theirs to show, as they would have been
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qualkit")
 def cli():
@@ -114,20 +133,15 @@ def ingest(paths, project_dir, db, participants, unit, max_chars, text_column, i
             raise QualkitError(f"--attr {a!r}: expected KEY=VALUE")
         k, v = a.split("=", 1)
         attributes[k.strip()] = v.strip()
-    import warnings
-
-    from .ingest import IngestNote
     project = _open(project_dir, db)
-    with warnings.catch_warnings(record=True) as notes:  # the readers' notes (skipped rows, links not followed)
-        warnings.simplefilter("always", IngestNote)
+    with _reader_notes() as notes:
         report = run_ingest(project, paths, participants_csv=participants, unit=unit, max_chars=max_chars,
                             text_column=text_column, id_column=id_column, interviewers=interviewers,
                             attributes=attributes, progress=_progress, encoding=encoding)
     click.echo(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
                f"re-segmented {len(report.resegmented)}; {report.segments} segments written")
     for n in notes:
-        if issubclass(n.category, IngestNote):
-            click.echo(f"note: {n.message}")
+        click.echo(f"note: {n}")
     for tid in report.unlabelled:
         click.echo(f"note: {tid}: no speaker labels found; each paragraph became one participant turn")
 
@@ -362,9 +376,12 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
     project = Project.init(project_dir, db=db)
     click.echo("qualkit: ingest, segment, embed, suggest" + (f" with {llm.model}" if llm else "")
                + ("" if no_themes else ", candidate themes") + " ...", err=True)
-    report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
-                          embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress,
-                          llm=llm)
+    with _reader_notes() as reader_notes:
+        report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
+                              embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress,
+                              llm=llm)
+    for note in reader_notes:
+        click.echo(f"note: {note}")
     c = report.counts
     click.echo(f"ingest        added {c.get('added', 0)}, updated {c.get('updated', 0)}, unchanged "
                f"{c.get('unchanged', 0)}; {c.get('embedded', 0)} new text(s) embedded")
