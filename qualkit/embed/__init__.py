@@ -13,7 +13,7 @@ from .sentence_transformers import MINILM_ID, SentenceTransformerEmbedder, local
 
 register_embedder("minilm", minilm)
 register_embedder("sentence-transformers", local_model)
-register_embedder("minilm-fast", minilm_fast)  # the default: ONNX Runtime, per-token int8 (benchmarks/README.md)
+register_embedder("minilm-fast", minilm_fast)  # the default: ONNX Runtime, per-token int8 for this CPU (fast.py)
 
 __all__ = ["DEFAULT_EMBEDDER", "Embedder", "EmbeddingCache", "MemoryCache", "embed_texts", "get_embedder",
            "register_embedder", "available_embedders", "SentenceTransformerEmbedder", "MINILM_ID", "normalise"]

@@ -1,4 +1,6 @@
-"""Clustering backends: BERTopic (UMAP + HDBSCAN) and the small-corpus fallbacks (agglomerative, k-means).
+"""Clustering algorithms: BERTopic (UMAP + HDBSCAN) and the small-corpus fallbacks (agglomerative, k-means).
+
+clustering.py wraps them as registered Clusterers; the choice between them is made there.
 
 Every function returns (labels, info): labels is an int array with -1 for outliers, info a dict of what was
 done, recorded in `Run.params` by the caller.
@@ -22,13 +24,12 @@ SILHOUETTE_SAMPLE = 3000
 
 
 def _backend(model):
-    """BERTopic's `embedding_model` for `model`: a SentenceTransformer or BERTopic backend as it is, any qualkit
-    Embedder (`encode(texts)`) wrapped, so zero-shot topics are embedded offline by the encoder that embedded the
-    segments (BERTopic would otherwise fall back to downloading a model by name)."""
+    """BERTopic's `embedding_model` for a qualkit Embedder (or None): a BERTopic backend that calls its `encode`, so
+    zero-shot topics are embedded offline by the encoder that embedded the segments (BERTopic would otherwise fall
+    back to downloading a model by name). discover_themes has checked that `model` is an Embedder."""
+    if model is None:
+        return None
     from bertopic.backend import BaseEmbedder
-
-    if model is None or isinstance(model, BaseEmbedder) or type(model).__module__.startswith("sentence_transformers"):
-        return model
 
     class QualkitBackend(BaseEmbedder):
         def embed(self, documents, verbose=False):

@@ -9,21 +9,23 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..codebook.model import Codebook
+from ..embed.base import Embedder
 from ..errors import QualkitError
 from ..ids import stable_id, text_hash
 from ..run import Run
 from ..segment.model import Segment
-from . import cluster, guidance, labels, quotes
+from . import guidance, labels, quotes
+from .clustering import ClusterOptions, available_clusterers, default_min_topic_size, get_clusterer
 from .model import Theme
 from .result import ThemeResult
 
 MODES = ("all", "novelty", "guided")
-CLUSTERINGS = ("auto", "bertopic", "agglomerative", "kmeans")
 GUIDANCE = ("zeroshot", "seeded", "none")
 DEFAULTS: dict[str, object] = {
     "mode": None,  # "novelty" when a codebook is given, else "all"
-    "clustering": "auto",  # BERTopic, falling back when HDBSCAN leaves too many outliers
+    "clustering": "auto",  # a registered clusterer (clustering.py); auto: BERTopic, or the fallback where it fails
     "max_outlier_share": 0.5,  # auto: fall back when more than this share of segments are outliers
+    "min_bertopic_segments": None,  # auto: below this, straight to the fallback (None: the measured default)
     "fallback": "agglomerative",  # agglomerative | kmeans
     "k": None,  # fixed number of clusters for agglomerative/k-means (None: choose by silhouette)
     "k_min": None,  # None: sqrt(n/4) — silhouette alone tends to pick 2 broad clusters nobody can use as codes
@@ -44,18 +46,13 @@ def _check_params(params: Mapping[str, object] | None) -> dict:
     p = dict(DEFAULTS)
     problems = [f"unknown parameter {k!r}" for k in (params or {}) if k not in DEFAULTS]
     p.update({k: v for k, v in (params or {}).items() if k in DEFAULTS})
-    for key, allowed in (("mode", MODES + (None,)), ("clustering", CLUSTERINGS),
+    for key, allowed in (("mode", MODES + (None,)), ("clustering", tuple(available_clusterers())),
                          ("fallback", ("agglomerative", "kmeans")), ("guidance", GUIDANCE)):
         if p[key] not in allowed:
             problems.append(f"{key}={p[key]!r} is not one of {', '.join(str(a) for a in allowed if a)}")
     if problems:
         raise QualkitError("theme parameters: " + "; ".join(problems) + f" (valid: {', '.join(DEFAULTS)})")
     return p
-
-
-def default_min_topic_size(n: int) -> int:
-    """BERTopic's 10 for corpora of a few hundred segments, smaller for small ones (but never below 3)."""
-    return 10 if n >= 300 else max(3, n // 30)
 
 
 def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, codebook: Codebook | None = None,
@@ -76,6 +73,10 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     Errors: QualkitError for mismatched inputs, unknown params, or guidance without a model.
     """
     p = _check_params(params)
+    if embedding_model is not None and not isinstance(embedding_model, Embedder):
+        raise QualkitError(f"embedding_model must be a qualkit Embedder (model_id, dim, encode(texts)), not "
+                           f"{type(embedding_model).__name__}: wrap a SentenceTransformer in "
+                           "qualkit.embed.SentenceTransformerEmbedder")
     emb = np.asarray(embeddings)
     if emb.ndim != 2 or emb.shape[0] != len(segments):
         raise QualkitError(f"embeddings have shape {emb.shape} but there are {len(segments)} segments: "
@@ -109,54 +110,22 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     texts = [s.text for s in segs]
     mts = min_topic_size or default_min_topic_size(len(segs))
 
-    zs = sd = None
-    if mode == "guided" and p["guidance"] != "none":
-        if p["clustering"] not in ("auto", "bertopic"):
-            raise QualkitError("guided mode uses BERTopic: set clustering='bertopic' or 'auto'")
-        zs = guidance.zeroshot_topics(codebook) if p["guidance"] == "zeroshot" else None
-        sd = guidance.seed_topics(codebook) if p["guidance"] == "seeded" else None
-
-    info: dict
-    method = str(p["clustering"])
-    too_small_for_umap = len(segs) <= p["n_neighbors"] + 1 or len(segs) < 2 * mts
-    if method in ("auto", "bertopic") and not (method == "auto" and too_small_for_umap and not (zs or sd)):
-        lab, info = cluster.fit_bertopic(texts, x, seed=seed, min_topic_size=mts, n_neighbors=p["n_neighbors"],
-                                         n_components=p["n_components"], embedding_model=embedding_model,
-                                         zeroshot_topics=zs, zeroshot_min_similarity=p["zeroshot_min_similarity"],
-                                         seed_topics=sd, nr_topics=p["nr_topics"],
-                                         reduce_outliers=p["reduce_outliers"])
-        share = float(np.mean(lab == -1))
-        n_topics = len(set(lab.tolist()) - {-1})
-        info["outlier_share"] = round(share, 4)
-        method = "bertopic" + (f"+{info['guidance']}" if info["guidance"] != "none" else "")
-        sizes = np.bincount(lab[lab >= 0]) if n_topics else np.zeros(1)
-        dominant = float(sizes.max() / len(lab)) if n_topics else 0.0
-        # one catch-all topic over most segments is as useless to a researcher as everything in the outliers
-        too_many_outliers = share > p["max_outlier_share"] or n_topics < 2 or dominant > p["max_outlier_share"]
-        if too_many_outliers and (zs or sd):
-            # a fallback would silently drop the codebook guidance the researcher asked for
-            notes.append(f"guided BERTopic left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
-                         "topic(s); kept it because a fallback would drop the codebook guidance (try "
-                         "reduce_outliers=True or a smaller min_topic_size)")
-        elif p["clustering"] == "auto" and too_many_outliers:
-            reason = (f"BERTopic/HDBSCAN left {share:.0%} of {len(segs)} segments as outliers with {n_topics} "
-                      f"topic(s), the largest holding {dominant:.0%} (limit {p['max_outlier_share']:.0%})")
-            lab, fb = cluster.fit_fallback(x, algorithm=p["fallback"], seed=seed, k=p["k"], k_min=p["k_min"],
-                                           k_max=p["k_max"])
-            fb.update(fallback_reason=reason, bertopic=info)
-            info, method = fb, str(p["fallback"])
-            notes.append(f"fell back to {method} clustering: {reason}; k={fb['k']} chosen by "
-                         f"{fb['k_chosen_by']}")
-    else:
-        algorithm = p["fallback"] if method == "auto" else method
-        lab, info = cluster.fit_fallback(x, algorithm=algorithm, seed=seed, k=p["k"], k_min=p["k_min"],
-                                         k_max=p["k_max"])
-        if method == "auto":
-            info["fallback_reason"] = (f"{len(segs)} segments are too few for UMAP/HDBSCAN "
-                                       f"(n_neighbors={p['n_neighbors']}, min_topic_size={mts})")
-            notes.append(f"fell back to {algorithm} clustering: {info['fallback_reason']}; k={info['k']} "
-                         f"chosen by {info['k_chosen_by']}")
-        method = algorithm
+    guided = mode == "guided" and p["guidance"] != "none"
+    if guided and p["clustering"] not in ("auto", "bertopic"):
+        raise QualkitError("guided mode uses BERTopic: set clustering='bertopic' or 'auto'")
+    options = ClusterOptions(
+        min_topic_size=mts, n_neighbors=int(p["n_neighbors"]), n_components=int(p["n_components"]),
+        nr_topics=p["nr_topics"], reduce_outliers=bool(p["reduce_outliers"]), embedding_model=embedding_model,
+        zeroshot_topics=tuple(guidance.zeroshot_topics(codebook)) if guided and p["guidance"] == "zeroshot" else (),
+        zeroshot_min_similarity=float(p["zeroshot_min_similarity"]),
+        seed_topics=tuple(map(tuple, guidance.seed_topics(codebook))) if guided and p["guidance"] == "seeded"
+        else (), k=p["k"], k_min=int(p["k_min"]), k_max=int(p["k_max"]), fallback=str(p["fallback"]),
+        max_outlier_share=float(p["max_outlier_share"]),
+        **({"min_bertopic_segments": int(p["min_bertopic_segments"])} if p["min_bertopic_segments"] is not None
+           else {}))
+    fit = get_clusterer(str(p["clustering"]), options).fit(texts, x, seed=seed)
+    lab, info, method = fit.labels, fit.info, fit.method
+    notes.extend(fit.notes)
 
     # clusters below min_theme_size cannot give 3 quotes: they become outliers, and we say so
     members: dict[int, list[int]] = {}
@@ -211,10 +180,7 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
 
 
 def _model_name(model) -> str:
-    """qualkit.embed's Embedder carries `model_id`; a bare SentenceTransformer only its class name."""
-    if model is None:
-        return ""
-    return str(getattr(model, "model_id", "") or type(model).__name__)
+    return "" if model is None else str(model.model_id)
 
 
 def _nearest_codes(themes, segs, x, codebook: Codebook, model) -> list[str]:

