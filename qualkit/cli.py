@@ -325,11 +325,13 @@ def _floats(value: str) -> tuple[float, ...]:
 @click.option("--seeds", default="0,1,2", show_default=True, help="Random splits of transcripts.")
 @click.option("--unit", type=click.Choice(["turn", "sentence", "paragraph"]),
               help="Evaluate on this segmentation instead of the project's own segments.")
+@click.option("--split", type=click.Choice(["development", "held-out"]),
+              help="Only this fixed half of the transcripts: tune on development, report on held-out.")
 @embedder_option
 @llm_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_errors_to_click
-def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, llm_url, llm_model,
+def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, split, embedder, llm_url, llm_model,
              llm_institution_server, llm_timeout, as_json):
     """Measure the suggestions against a human coder: kappa, precision, recall, F1 per code, zero-shot and learned."""
     from .evaluate import evaluate
@@ -339,6 +341,9 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, embedder, llm
     snapshot = project.store.snapshot(project.name)
     if unit:
         snapshot = replace(snapshot, segments=())  # evaluate() segments the transcripts by `unit`
+    if split:
+        from .evaluate import restrict
+        snapshot = restrict(snapshot, split)
     llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
     suggester = None
     if llm is not None:  # answers cached in the project, so a repeated evaluation makes no calls

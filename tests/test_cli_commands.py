@@ -124,3 +124,11 @@ def test_agreement_with_the_tool_as_a_coder(proj):
     lines = r.output.splitlines()
     assert lines[0].startswith("coders: ai, reference; ") and "kappa" in lines[1]
     assert any(line.lstrip().startswith("Human oversight") for line in lines[2:])
+
+
+def test_eval_on_the_held_out_half(proj):
+    r = qk("eval", "--project", proj, "--embedder", FAKE, "--unit", "paragraph", "--split", "held-out",
+           "--fractions", "0", "--seeds", "0", "--human-coder", "reference", "--json")
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.output)
+    assert rep["snapshot"].endswith("(held-out)") and rep["n_transcripts"] == 6

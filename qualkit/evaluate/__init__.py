@@ -6,6 +6,7 @@ from .calibration import Calibration, ReliabilityBin, calibration
 from .metrics import agreement
 from .report import CodeResult, EvalReport
 from .runner import evaluate, human_labels, simulated_decisions, unmatched_codings
+from .split import SPLITS, restrict, split_transcripts
 
 __all__ = ["evaluate", "EvalReport", "CodeResult", "agreement", "calibration", "Calibration", "ReliabilityBin",
-           "human_labels", "simulated_decisions", "unmatched_codings"]
+           "human_labels", "simulated_decisions", "unmatched_codings", "SPLITS", "restrict", "split_transcripts"]
