@@ -47,3 +47,16 @@ def test_every_bad_row_is_reported_and_nothing_imported(project, corpus, tmp_pat
 def test_missing_columns(project, tmp_path):
     with pytest.raises(InputError, match="missing column\\(s\\) start_char, end_char; a codings CSV needs"):
         import_codings(project, write(tmp_path, "document,code\nP01,x\n"))
+
+
+def test_backwards_and_empty_spans_and_repeated_columns_are_named(project, corpus, tmp_path):
+    ingest(project, [corpus])
+    before = dump(project)
+    csv = write(tmp_path, "document,start_char,end_char,code,coder\nP01,9,5,A,ana\nP01,5,5,A,ana\n")
+    with pytest.raises(InputError, match=r"2 bad row\(s\), nothing imported:\n  row 2: span 9-5 ends before it "
+                                         r"starts\n  row 3: span 5-5 is empty \(start_char equals end_char\)"):
+        import_codings(project, csv)
+    twice = write(tmp_path, "document,start_char,end_char,code,Code\nP01,0,5,A,B\n")
+    with pytest.raises(InputError, match=r"the header names the column 'code' twice \(columns 4 and 5\)"):
+        import_codings(project, twice, coder="ana")
+    assert dump(project) == before
