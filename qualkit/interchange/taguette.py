@@ -252,6 +252,9 @@ def _read(path, project_id):
         _require(path, f"highlight {hid} in document {name!r}", "end_offset", end, int)
         if start > end:
             raise InputError(path, f"highlight {hid} in document {name!r}: start {start} is after end {end}")
+        if start == end:  # quotes nothing: refused as import-codings and .qdpx selections are
+            raise InputError(path, f"highlight {hid} in document {name!r} is empty (start and end are both "
+                                   f"{start}); it quotes no text")
         cs = _byte_to_char(raw, start, path, hid, name)
         ce = _byte_to_char(raw, end, path, hid, name)
         tids = [tid for tid in hl_tags.get(hid, []) if tid in tag_path]

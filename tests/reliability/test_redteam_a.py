@@ -75,6 +75,8 @@ IMPORT_CASES = [
                                                   r"expected a whole number"),
     ImportCase("ra_taguette_float_offset.sqlite3", r"highlight 2 in document 'P02\.txt': start_offset is 41\.5 "
                                                    r"\(float\), expected a whole number"),
+    ImportCase("ra_taguette_zero_length.sqlite3", r"highlight 2 in document 'P02\.txt' is empty \(start and end are "
+                                                  r"both 50\); it quotes no text"),
     # item 13: imports pass codebook validation; GUIDs one case apart are one GUID
     ImportCase("ra_taguette_case_tags.sqlite3", r"1 problem in codebook\n  .*ra_taguette_case_tags\.sqlite3:tag 2 -> "
                                                 r"trust: duplicate code name; 'Trust' is already defined at tag 1 "

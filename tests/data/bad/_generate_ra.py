@@ -103,6 +103,7 @@ def main() -> None:
     w("ra_taguette_null_name.sqlite3", taguette(docs=[(1, "P01.txt", f"<p>{TEXT}</p>"), (2, None, "<p>x</p>")]))
     w("ra_taguette_null_offset.sqlite3", taguette(highlights=[(1, 1, 41, 81, [1]), (2, 2, None, 81, [2])]))
     w("ra_taguette_float_offset.sqlite3", taguette(highlights=[(1, 1, 41, 81, [1]), (2, 2, 41.5, 81, [2])]))
+    w("ra_taguette_zero_length.sqlite3", taguette(highlights=[(1, 1, 41, 81, [1]), (2, 2, 50, 50, [2])]))
     w("ra_taguette_case_tags.sqlite3", taguette(tags=[(1, "Trust", ""), (2, "trust", "")]))
     # 4: command payloads that are not objects only cost authorship: the import succeeds
     w("ra_taguette_odd_payloads.sqlite3", taguette(payloads=["[1, 2]", "5", "null", '"text"',
