@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qualkit.embed import MemoryCache, embed_texts, get_embedder  # noqa: E402
-from qualkit.evaluate import agreement, human_labels  # noqa: E402
+from qualkit.evaluate import agreement, human_labels, restrict  # noqa: E402
 from qualkit.interchange.taguette import read_taguette  # noqa: E402
 from qualkit.segment import segment_transcript  # noqa: E402
 from qualkit.suggest.context import neighbour_means  # noqa: E402
@@ -54,7 +54,7 @@ def lr_scores(F, Y, train):
 
 
 def main() -> None:
-    snap = read_taguette(DB)
+    snap = restrict(read_taguette(DB), "held-out")  # the half never used for tuning (evaluate.split)
     codes = target_codes(snap.codebook)
     names = [c.name for c in codes]
     emb, cache = get_embedder("minilm"), MemoryCache()

@@ -6,7 +6,7 @@
 "uncalibrated" reproduces the scores as they were before calibration: zs_calibration (1, 0) and no Platt
 scaling of the learned models (platt_scaling replaced by the identity for that run). "calibrated" is the defaults. The zero-shot calibration
 was fitted on the sample study (benchmarks/calibrate_zero_shot.py), so its sample-study figures are in-sample
-and SERDIF's are held out; the learned models' calibration is fitted on each run's own decided transcripts only.
+and SERDIF's (its held-out half) are held out; the learned models' calibration is fitted on each run's own decided transcripts only.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import qualkit.suggest.classifier as classifier  # noqa: E402
 from qualkit.codebook import load_codebook  # noqa: E402
 from qualkit.embed import MemoryCache, get_embedder  # noqa: E402
-from qualkit.evaluate import evaluate  # noqa: E402
+from qualkit.evaluate import evaluate, restrict  # noqa: E402
 from qualkit.interchange.taguette import read_taguette  # noqa: E402
 from qualkit.project import Project, import_codings, ingest  # noqa: E402
 
@@ -70,7 +70,8 @@ def main() -> None:
             if name == "sample":
                 snap, coder, unit = sample_snapshot(Path(tmp))
             else:
-                snap, coder, unit = read_taguette(SERDIF), None, name.split("-", 1)[1]
+                # the held-out half: the other half was used to choose the engine's ideas (evaluate.split)
+                snap, coder, unit = restrict(read_taguette(SERDIF), "held-out"), None, name.split("-", 1)[1]
             for setting in ("uncalibrated", "calibrated"):
                 t0 = time.perf_counter()
                 if setting == "uncalibrated":

@@ -12,7 +12,6 @@ import socket
 import urllib.request
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -203,56 +202,30 @@ def test_qualkit_run_report_export_and_the_app_offline(tmp_path, offline):
 
 
 def _app_pages_offline(proj, tmp_path, env, log, cache_dir):
-    import subprocess
-    import time
-    import urllib.request
+    import sys
+    sys.path.insert(0, str(ROOT / "tests" / "ui"))
+    from ui_helpers import CHROMIUM, CHROMIUM_ARGS, running_app
 
-    from qualkit.ui import streamlit_command
     from qualkit.ui.app import PAGES
 
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: apt-get install -y chromium")
     from playwright.sync_api import expect, sync_playwright
 
     home = tmp_path / "home"
     home.mkdir()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app_env = dict(env, QUALKIT_PROJECT=str(proj), HOME=str(home), QUALKIT_CACHE=str(cache_dir))
-    with open(tmp_path / "streamlit.log", "w") as server_log:
-        proc = subprocess.Popen(streamlit_command(port, entry=ROOT / "app.py"), env=app_env, cwd=home,
-                                stdout=server_log, stderr=subprocess.STDOUT)
+    guarded = {k: env[k] for k in ("PYTHONPATH", "QUALKIT_NETLOG", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    with running_app(proj, home, dict(guarded, QUALKIT_CACHE=str(cache_dir))) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(240):
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.5)
-            else:
-                pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, args=[
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update"])
-                try:
-                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                    page.goto(url)
-                    for name in PAGES:
-                        page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
-                        expect(page.get_by_role("heading").first).to_be_visible(timeout=60000)
-                        page.wait_for_timeout(1000)
-                        assert not page.get_by_test_id("stException").count(), name
-                        page.screenshot(path=str(tmp_path / f"offline-{name.split()[0].lower()}.png"))
-                finally:
-                    browser.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            for name in PAGES:
+                page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+                expect(page.get_by_role("heading").first).to_be_visible(timeout=60000)
+                page.wait_for_timeout(1000)
+                assert not page.get_by_test_id("stException").count(), name
+                page.screenshot(path=str(tmp_path / f"offline-{name.split()[0].lower()}.png"))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            browser.close()
     assert log.read_text() == "", f"network access attempted by the app: {log.read_text()}"
