@@ -221,10 +221,31 @@ def status(project_dir, db):
         click.echo(line)
 
 
-embedder_option = click.option("--embedder", default="minilm-fast", show_default=True,
-                               help="Embedding backend by name: minilm-fast (all-MiniLM-L6-v2 via ONNX Runtime, "
-                                    "int8; about 3x faster on our 2-core test machine) or minilm (the reference "
-                                    "sentence-transformers encoder); both local and offline.")
+def embedder_option(fn):
+    """--embedder NAME / --model PATH, turned into one `embedder` argument: the embedder itself (not loaded yet)."""
+    @functools.wraps(fn)
+    def wrapper(*args, embedder, model, **kwargs):
+        from .pipeline import load_embedder
+
+        def say(line):
+            click.echo(f"qualkit: {line}", err=True)
+        if model and embedder != "minilm-fast":
+            raise click.UsageError("use --embedder NAME or --model PATH, not both")
+        try:
+            chosen = load_embedder("sentence-transformers", path=model, progress=say) if model else \
+                load_embedder(embedder, progress=say)
+        except QualkitError as e:
+            raise click.ClickException(str(e)) from e
+        return fn(*args, embedder=chosen, **kwargs)
+    wrapper = click.option("--model", type=click.Path(), default=None,
+                           help="A local sentence-transformers model folder to embed with instead (recorded in "
+                                "the run as its path).")(wrapper)
+    return click.option("--embedder", default="minilm-fast", show_default=True,
+                        help="Embedding backend by name: minilm-fast (all-MiniLM-L6-v2 via ONNX Runtime, int8 "
+                             "chosen for this CPU) or minilm (the reference sentence-transformers encoder); both "
+                             "local and offline.")(wrapper)
+
+
 seed_option = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (recorded in the run).")
 
 
@@ -275,10 +296,10 @@ def _llm_progress(label):
 @_errors_to_click
 def suggest(project_dir, db, embedder, seed, llm_url, llm_model, llm_institution_server, llm_timeout):
     """Suggest codebook codes for every participant segment (nothing is coded until a person accepts)."""
-    from .pipeline import PipelineReport, load_embedder, run_suggest
+    from .pipeline import PipelineReport, run_suggest
     llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
     report = PipelineReport()
-    run, suggestions = run_suggest(_open(project_dir, db), load_embedder(embedder), seed=seed, llm=llm,
+    run, suggestions = run_suggest(_open(project_dir, db), embedder, seed=seed, llm=llm,
                                    report=report, progress=_llm_progress("llm") if llm else None)
     confident = sum(1 for x in suggestions if x.above_threshold)
     click.echo(f"run {run.id}: {len(suggestions)} suggestions ({confident} above their code's threshold) "
@@ -297,8 +318,8 @@ def suggest(project_dir, db, embedder, seed, llm_url, llm_model, llm_institution
 def candidate_themes(project_dir, db, embedder, seed, all_segments):
     """Propose candidate themes: clusters of what the codebook leaves uncovered, each a possible new code to
     promote or dismiss (BERTopic). Not the report's themes, which are your parent codes. Also `qualkit themes`."""
-    from .pipeline import load_embedder, run_themes
-    result = run_themes(_open(project_dir, db), load_embedder(embedder), seed=seed, novelty=not all_segments)
+    from .pipeline import run_themes
+    result = run_themes(_open(project_dir, db), embedder, seed=seed, novelty=not all_segments)
     click.echo(f"run {result.run.id}: {len(result.themes)} candidate theme(s) by {result.method}")
     for note in result.notes:
         click.echo(f"note: {note}")
@@ -335,7 +356,6 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, split, embedd
              llm_institution_server, llm_timeout, as_json):
     """Measure the suggestions against a human coder: kappa, precision, recall, F1 per code, zero-shot and learned."""
     from .evaluate import evaluate
-    from .pipeline import load_embedder
     from dataclasses import replace
     project = _open(project_dir, db)
     snapshot = project.store.snapshot(project.name)
@@ -349,7 +369,7 @@ def eval_cmd(project_dir, db, human_coder, fractions, seeds, unit, split, embedd
     if llm is not None:  # answers cached in the project, so a repeated evaluation makes no calls
         from .llm import LLMSuggester, StoreLLMCache
         suggester = LLMSuggester(llm, llm_cache=StoreLLMCache(project.store), progress=_llm_progress("llm"))
-    report = evaluate(snapshot, load_embedder(embedder), human_coder=human_coder, fractions=_floats(fractions),
+    report = evaluate(snapshot, embedder, human_coder=human_coder, fractions=_floats(fractions),
                       seeds=tuple(int(s) for s in _floats(seeds)), unit=unit or "turn", cache=project.store,
                       suggester=suggester)
     click.echo(report.to_json() if as_json else report.to_table())
@@ -375,7 +395,7 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
         llm_institution_server, llm_timeout, no_themes):
     """The main job: ingest and segment PATHS, load the codebook, suggest codes, propose candidate themes,
     summarise."""
-    from .pipeline import load_embedder, run_pipeline
+    from .pipeline import run_pipeline
     from .project import Project, project_status
     llm = _llm_config(llm_url, llm_model, llm_institution_server, llm_timeout)
     project = Project.init(project_dir, db=db)
@@ -383,7 +403,7 @@ def run(paths, project_dir, db, codebook_file, participants, unit, embedder, see
                + ("" if no_themes else ", candidate themes") + " ...", err=True)
     with _reader_notes() as reader_notes:
         report = run_pipeline(project, paths, codebook_path=codebook_file, participants=participants, unit=unit,
-                              embedder=load_embedder(embedder), seed=seed, themes=not no_themes, progress=_progress,
+                              embedder=embedder, seed=seed, themes=not no_themes, progress=_progress,
                               llm=llm)
     for note in reader_notes:
         click.echo(f"note: {note}")

@@ -8,14 +8,16 @@ from .base import Embedder
 
 _REGISTRY: dict[str, Callable[..., Embedder]] = {}
 
-# qualkit's default: all-MiniLM-L6-v2 through ONNX Runtime with per-token int8, measured at 3.0-3.4x the
-# reference sentence-transformers encoder on the 2-core test machine, with cosine >= 0.99 on every benchmark text
-# and SERDIF kappa within 0.01 (benchmarks/README.md). "minilm" is the reference encoder itself.
+# qualkit's default: all-MiniLM-L6-v2 through ONNX Runtime with per-token int8 chosen for the CPU, cosine >= 0.99 to
+# the reference on every benchmark text (benchmarks/README.md). "minilm" is the reference encoder itself.
 DEFAULT_EMBEDDER = "minilm-fast"
 
 
 def register_embedder(name: str, factory: Callable[..., Embedder]) -> None:
-    """Make `get_embedder(name, **opts)` call `factory(**opts)`. Re-registering a name replaces it."""
+    """Make `get_embedder(name, **opts)` call `factory(**opts)`. Re-registering a name replaces it.
+
+    The CLI passes `progress=` (a callable taking one line of text, for one-off preparation such as an export);
+    a factory used from the CLI accepts it, and may ignore it."""
     _REGISTRY[name] = factory
 
 

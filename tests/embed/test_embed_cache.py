@@ -52,8 +52,12 @@ def test_register_embedder_plugin():
 
 
 def test_local_model_missing_folder_names_it(tmp_path):
-    with pytest.raises(QualkitError, match=r"no model at .*nowhere"):
+    with pytest.raises(QualkitError, match=r"nowhere: no such model folder"):
         get_embedder("sentence-transformers", path=tmp_path / "nowhere")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "config.json").write_text("{}")  # a config alone is not a model
+    with pytest.raises(QualkitError, match=r"notes: not a sentence-transformers model folder \(no modules.json"):
+        get_embedder("sentence-transformers", path=tmp_path / "notes")
     with pytest.raises(QualkitError, match="needs path="):
         get_embedder("sentence-transformers")
 
