@@ -1,10 +1,12 @@
 """A study built entirely in the app (AppTest): create a project, bring in data with a result line per file,
 run suggestions in the background, review, and see the dashboard."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualkit.project import Project
-from ui_helpers import APP, REPO, SAMPLES, button, create_project, goto, sample_files, wait_for_run
+from ui_helpers import APP, REPO, button, create_project, first_button, goto, sample_files, wait_for_run
 
 
 def open_store(folder):
@@ -91,16 +93,20 @@ def test_empty_codebook_then_first_code_on_the_codebook_page(home, fresh_home):
         p.close()
 
 
-def test_suggest_runs_in_the_background_then_review_and_dashboard(project_dir, fake_embedder):
+def test_review_then_suggest_in_the_background_and_the_dashboard(project_dir, fake_embedder):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.sidebar.text_input(key="coder").set_value("ana").run()
+    goto(at, "Review")
+    first_button(at, "Accept ", "review_accept").click().run()
+    goto(at, "Project")
     at.selectbox(key="run_embedder").set_value(fake_embedder).run()
     before = len(open_store(project_dir).store.runs("suggest"))
     at.button(key="run_suggest").click().run()
     wait_for_run(at)
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Suggesting codes finished:" in s.value for s in at.success), [s.value for s in at.success]
+    assert any(re.match(r"Suggesting codes finished: \d+ suggestions from run \w+ \(fake-bow\)\.", s.value)
+               for s in at.success), [s.value for s in at.success]
     p = open_store(project_dir)
     try:
         assert len(p.store.runs("suggest")) == before + 1 and p.store.latest_run("suggest").model == "fake-bow"
@@ -108,9 +114,6 @@ def test_suggest_runs_in_the_background_then_review_and_dashboard(project_dir, f
         p.close()
     runs_table = [d for d in at.dataframe if "model" in d.value.columns]
     assert runs_table and runs_table[0].value["model"].iloc[0] == "fake-bow"
-    goto(at, "Review")
-    at.button(key="review_accept").click().run()
-    goto(at, "Project")
     assert at.get("plotly_chart"), "the code frequency chart is drawn once something is coded"
     coders = [d for d in at.dataframe if "coder" in d.value.columns][0].value
     assert list(coders["coder"]) == ["ana"] and coders["suggestions reviewed"].iloc[0] == 1

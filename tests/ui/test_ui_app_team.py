@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualkit.project import Project
-from ui_helpers import APP, REPO, button, goto, sample_files, wait_for_run
+from ui_helpers import APP, REPO, button, first_button, goto, sample_files, wait_for_run
 
 
 def session(coder, page):
@@ -13,13 +13,6 @@ def session(coder, page):
     at.run()
     at.sidebar.text_input(key="coder").set_value(coder).run()
     return goto(at, page)
-
-
-def first_button(at, prefix, key_prefix):
-    found = [b for b in at.button if (b.key or "").startswith(key_prefix) and b.label.startswith(prefix)
-             and not b.disabled]
-    assert found, [(b.key, b.label) for b in at.button]
-    return found[0]
 
 
 @pytest.mark.slow

@@ -134,3 +134,12 @@ def pick(page, label: str, option: str) -> None:
     box.click()
     page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
+
+
+def first_button(at, label_prefix, key_prefix=""):
+    """The first enabled button whose label starts with `label_prefix` (and key with `key_prefix`): the Review
+    page labels its buttons by code ("Accept Human oversight")."""
+    found = [b for b in at.button if (b.key or "").startswith(key_prefix) and b.label.startswith(label_prefix)
+             and not b.disabled]
+    assert found, [(b.key, b.label) for b in at.button]
+    return found[0]

@@ -80,8 +80,7 @@ def render(ctx: Context) -> None:
 def _exports(ctx: Context, snapshot) -> None:
     from ...export import FORMATS, export
     single = [f for f in FORMATS.values() if f.suffixes]  # charts fill a folder: not a download
-    st.caption("Reports count accepted and hand-applied codings only. " +
-               "; ".join(f"{f.name}: {f.what}" for f in single) + ".")
+    st.caption("Reports count accepted and hand-applied codings only; every quote cites its transcript and place.")
     if st.button("Prepare downloads", key="export_prepare", type="primary"):
         files = {}
         with st.spinner("Writing the reports…"), tempfile.TemporaryDirectory() as tmp:
@@ -97,5 +96,7 @@ def _exports(ctx: Context, snapshot) -> None:
     stem = Path(str(ctx.project.path)).name
     for name, data in files.items():
         f = FORMATS[name]
-        st.download_button(f"Download {name}", data, file_name=f"{stem}-{name}{f.suffixes[0]}", mime=f.mime,
-                           key=f"export_{name}", help=f.what)
+        c1, c2 = st.columns([1, 3], vertical_alignment="center")
+        c1.download_button(f"Download {name}", data, file_name=f"{stem}-{name}{f.suffixes[0]}", mime=f.mime,
+                           key=f"export_{name}", help=f.what, width="stretch")
+        c2.caption(f"{f.what} ({f.suffixes[0]})")

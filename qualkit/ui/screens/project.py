@@ -90,10 +90,10 @@ def render(ctx: Context) -> None:
     if not steps:
         st.success("Everything is up to date.")
     for i, (advice, page) in enumerate(steps[:4]):
-        c1, c2 = st.columns([5, 1])
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.markdown(f"{i + 1}. {advice}")
         if page:
-            c2.button(f"Go to {page}", key=f"next_{i}", on_click=_goto, args=(page,))
+            c2.button(f"Open {page}", key=f"next_{i}", on_click=_goto, args=(page,), width="stretch")
 
     st.subheader("Run the AI")
     left, right = st.columns(2)
