@@ -132,3 +132,15 @@ def test_eval_on_the_held_out_half(proj):
     assert r.exit_code == 0, r.output
     rep = json.loads(r.output)
     assert rep["snapshot"].endswith("(held-out)") and rep["n_transcripts"] == 6
+
+
+def test_qualkit_db_reaches_every_command_through_the_project(tmp_path):
+    """$QUALKIT_DB is read in one place (Project.open), so the CLI and the app see the same database."""
+    db = tmp_path / "team.db"
+    env = {"QUALKIT_DB": f"sqlite:///{db}"}
+    runner = CliRunner()
+    r = runner.invoke(cli, ["init", str(tmp_path / "p")], env=env)
+    assert r.exit_code == 0 and f"({env['QUALKIT_DB']})" in r.output and db.exists()
+    r = runner.invoke(cli, ["status", "--project", str(tmp_path / "p")], env=env)
+    assert r.exit_code == 0 and "transcripts   0" in r.output
+    assert not (tmp_path / "p" / "qualkit.db").exists()
