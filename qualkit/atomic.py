@@ -3,8 +3,8 @@ atomic writer.
 
 The rule (`check_target`): the folder must exist (a clean error naming it; qualkit never creates folders above
 a target, so a typo in a path is reported, not silently created); the target may not be a folder, a read-only
-file, a database, a qualkit project's own files (`qualkit.json`, `qualkit.db` and its journal files), or any
-path the caller protects (e.g. an input transcript). Folders a command is asked to fill (`deidentify --out`,
+file, a qualkit project's own files (`qualkit.json`, `qualkit.db` and its journal files), a qualkit database
+elsewhere (`--db`), or any path the caller protects (e.g. an input transcript). Folders a command is asked to fill (`deidentify --out`,
 chart folders) are made by `ensure_folder`, under the same rule. Names built from data (transcript ids) become
 file names only through `child_file`.
 
@@ -47,12 +47,25 @@ def _fsync(path: Path) -> None:
 
 
 def is_database(path: Path) -> bool:
-    """A SQLite database file (qualkit's own, or any other): never the target of an export."""
+    """A qualkit project database (wherever `--db` put it): never the target of a write. Another tool's SQLite
+    file (a Taguette export staged again) is not one; a SQLite file that cannot be read counts as one."""
     try:
         with open(path, "rb") as f:
-            return f.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+            if f.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                return False
     except OSError:
         return False
+    import sqlite3
+    from urllib.parse import quote
+    try:  # immutable: a peek at the schema that never writes, even in a read-only folder
+        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?immutable=1", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    return {"meta", "decisions"} <= tables
 
 
 def _project_file(resolved: Path) -> str | None:
@@ -95,8 +108,8 @@ def check_target(path, *, protected: Protected = ()) -> Path:
         raise QualkitError(f"{path}: is {project}; qualkit never overwrites it, choose another file name")
     if path.exists():
         if is_database(path):
-            raise QualkitError(f"{path}: is a database; qualkit never overwrites a database, choose another "
-                               "file name")
+            raise QualkitError(f"{path}: is a qualkit project database; qualkit never overwrites it, choose "
+                               "another file name")
         if _read_only(path):
             raise QualkitError(f"{path}: is read-only; qualkit will not replace it: make it writable or choose "
                                "another file name")

@@ -175,12 +175,19 @@ def test_check_target_refuses_project_files_databases_and_protected_paths(tmp_pa
     for name in ("qualkit.json", "qualkit.db", "qualkit.db-wal", "qualkit.db-shm", "qualkit.db-journal"):
         with pytest.raises(QualkitError, match=rf"{re.escape(name)}: is (the settings|the database|a journal)"):
             check_target(proj / name)
-    db = tmp_path / "other.sqlite"
-    sqlite3.connect(db).execute("CREATE TABLE t (a)").connection.close()
-    with pytest.raises(QualkitError, match=r"other\.sqlite: is a database; qualkit never overwrites a database"):
+    from qualkit.store import Store
+    db = tmp_path / "team.sqlite"  # a qualkit database outside any project folder (--db)
+    Store(f"sqlite:///{db}").close()
+    with pytest.raises(QualkitError, match=r"team\.sqlite: is a qualkit project database; qualkit never overwrites"):
         check_target(db)
-    with pytest.raises(QualkitError, match=r"other\.sqlite-wal: is a journal file of the database"):
-        check_target(tmp_path / "other.sqlite-wal")
+    with pytest.raises(QualkitError, match=r"team\.sqlite-wal: is a journal file of the database"):
+        check_target(tmp_path / "team.sqlite-wal")
+    taguette = tmp_path / "upload.sqlite3"  # another tool's SQLite file may be replaced (an upload staged again)
+    sqlite3.connect(taguette).execute("CREATE TABLE tags (a)").connection.close()
+    assert check_target(taguette) == taguette
+    (tmp_path / "broken.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 100)  # unreadable: counts as one
+    with pytest.raises(QualkitError, match=r"broken\.db: is a qualkit project database"):
+        check_target(tmp_path / "broken.db")
     src = tmp_path / "P01.txt"
     src.write_text("x")
     with pytest.raises(QualkitError, match=r"P01\.txt: is an input \(P01\); qualkit never overwrites it"):

@@ -194,11 +194,10 @@ def test_export_never_overwrites_the_project(proj, target, message, command):
 
 
 def test_export_refuses_any_database_and_a_project_file_elsewhere(proj, tmp_path):
-    import sqlite3
-    other = tmp_path / "team.db"
-    sqlite3.connect(other).execute("CREATE TABLE t (a)").connection.close()
+    other = tmp_path / "team.db"  # another project's database, e.g. its --db outside its folder
+    Project.init(tmp_path / "team", db=f"sqlite:///{other}").close()
     refused(proj, ["export", "--format", "qdc", "--out", str(other), "-p", str(proj)], other,
-            r"is a database; qualkit never overwrites a database")
+            r"is a qualkit project database; qualkit never overwrites it")
     refused(proj, ["export", "--format", "charts", "--out", str(proj / "qualkit.db"), "-p", str(proj)],
             proj / "qualkit.db", r"is a file, not a folder; give a folder to write into")
 
