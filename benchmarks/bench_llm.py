@@ -44,7 +44,8 @@ def server(args):
     if args.llm:
         yield args.llm, args.llm_model
     else:
-        with local_llama_server() as url:
+        # 8192: a question about every one of the sample codebook's 18 leaf codes is about 4,700 prompt tokens
+        with local_llama_server(n_ctx=8192) as url:
             yield url, GEMMA_270M
 
 
@@ -168,7 +169,8 @@ def cmd_throughput(args):
     embedder = get_embedder(args.embedder)
     rows = []
     with server(args) as (url, model):
-        for label, preselect in (("pre-selection (top %d codes)" % args.top_k, True), ("every code", False)):
+        arms = [("pre-selection (top %d codes)" % args.top_k, True), ("every code", False)]
+        for label, preselect in [a for a in arms if args.arms in ("both", "pre" if a[1] else "every")]:
             cache = MemoryLLMCache()
             config = LLMConfig(url, model, timeout=args.timeout, top_k=args.top_k)
             sug = LLMSuggester(config, llm_cache=cache, preselect=preselect)
@@ -202,6 +204,8 @@ def main():
     ap.add_argument("--fractions", default="0,0.25")
     ap.add_argument("--seeds", default="0")
     ap.add_argument("--segments", type=int, default=4)
+    ap.add_argument("--arms", choices=["both", "pre", "every"], default="both",
+                    help="throughput: with pre-selection, with every code, or both")
     ap.add_argument("--top-k", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--embedder", default="minilm-fast")

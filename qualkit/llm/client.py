@@ -75,8 +75,12 @@ class OpenAIChatClient:
             detail = _error_detail(e)
             if e.code == 404 and "model" in detail.lower():
                 raise ModelNotFound(f"the server at {self.url} has no model {self.config.model!r} ({detail})") from None
+            hint = ""
+            if e.code == 400 and "context" in detail.lower():
+                hint = ("; start the server with a longer context (llama-server -c 8192; Ollama's num_ctx) or ask "
+                        "about fewer codes per segment (top_k)")
             raise ServerUnavailable(f"the server at {self.url} answered {what} with HTTP {e.code}"
-                                    + (f": {detail}" if detail else "")) from None
+                                    + (f": {detail}" if detail else "") + hint) from None
         except (TimeoutError, socket.timeout):
             raise ServerTimeout(f"the server at {self.url} did not answer {what} within {self.config.timeout:g} s "
                                 f"(model {self.config.model!r}): give it longer (timeout) or use a smaller "

@@ -32,6 +32,7 @@ class FakeLLMServer:
 
     def __init__(self, respond=good_answer, models=(MODEL,)):
         self.respond, self.models, self.sleep = respond, list(models), 0.0
+        self.error: tuple[int, str] | None = None  # (HTTP status, message) to answer chat requests with
         self.chat_calls = 0
         outer = self
 
@@ -61,6 +62,8 @@ class FakeLLMServer:
                 outer.chat_calls += 1
                 if outer.sleep:
                     time.sleep(outer.sleep)
+                if outer.error:
+                    return self._send(outer.error[0], {"error": {"code": outer.error[0], "message": outer.error[1]}})
                 content = outer.respond(body)
                 self._send(200, {"choices": [{"index": 0, "finish_reason": "stop",
                                               "message": {"role": "assistant", "content": content}}],

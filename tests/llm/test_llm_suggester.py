@@ -184,3 +184,14 @@ def test_decided_segments_join_the_prompt_as_examples_and_calibrate(small_projec
     assert any(" ".join(segs[0].text.split())[:60] in p for p in prompts[1:])
     cal = run.params["calibration"]
     assert cal["n"] > 0 and ("Platt" in cal["note"] or "uncalibrated" in cal["note"])
+
+
+def test_a_prompt_longer_than_the_servers_context_says_what_to_do(small_project):
+    before = state(small_project)
+    with FakeLLMServer() as server:
+        server.error = (400, "request (4667 tokens) exceeds the available context size (4096 tokens)")
+        with pytest.raises(ServerUnavailable, match=r"HTTP 400: request \(4667 tokens\) exceeds the available context "
+                                                    r"size \(4096 tokens\); start the server with a longer context "
+                                                    r"\(llama-server -c 8192"):
+            _run(small_project, server)
+    assert state(small_project) == before
