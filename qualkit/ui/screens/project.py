@@ -23,6 +23,20 @@ def _fingerprint(store) -> tuple:
     return store.url, store.counts()["decisions"], codebook.hash if codebook else "", tuple(store.renames().items())
 
 
+def _status_key(store) -> tuple:
+    # Everything project_status reads changes one of these (it loads every suggestion, seconds on a large project,
+    # so it is computed once per state, not on every repaint).
+    codebook = store.codebook()
+    groups = tuple(sorted((p, a.get("group", "")) for p, a in store.participants().items()))
+    return (store.url, tuple(store.counts().items()), codebook.hash if codebook else "", groups,
+            tuple((r.id, r.finished_at) for r in store.runs()))
+
+
+@st.cache_resource(show_spinner="Reading the project…", max_entries=4)
+def _status(key: tuple, _project):
+    return project_status(_project)
+
+
 @st.cache_resource(show_spinner="Computing agreement…", max_entries=4)
 def _agreement(key: tuple, _store, name: str):
     from ...analysis import agreement
@@ -71,7 +85,7 @@ def render(ctx: Context) -> None:
     store = ctx.store
     st.header(ctx.project.name)
     st.caption(f"Folder {ctx.project.path.resolve()} · database {store.safe_url}")
-    status = project_status(ctx.project)
+    status = _status(_status_key(store), ctx.project)
     index = review_index(store) if status.suggestions else None
     prog = index.progress(ctx.coder, index.verdicts(store.decisions(coder=ctx.coder))) \
         if index is not None and ctx.coder else None
