@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analysis import Cooccurrence, SaturationCurve, ThemeSummary
+from ..atomic import ensure_folder
 from ..errors import QualkitError
 from .atomic import atomic_path, write_text
 
@@ -95,8 +96,7 @@ def write_charts(folder, themes: ThemeSummary, co: Cooccurrence, sat: Saturation
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise QualkitError(f"unknown chart format(s) {', '.join(unknown)}; use: {', '.join(FORMATS)}")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_folder(folder)  # the named folder is made; a missing parent is refused, as for every export
     figs = {"prevalence": prevalence_figure(themes), "cooccurrence": cooccurrence_figure(co),
             "saturation": saturation_figure(sat)}
     written, skipped = [], []

@@ -7,6 +7,6 @@ from ..atomic import write_bytes
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` atomically, creating its folder if needed."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Write `data` to `path` atomically. Like every other export, a missing folder is refused (QualkitError
+    naming it), never created: a typo in --out must not scatter folders."""
     return write_bytes(path, data)
