@@ -187,3 +187,16 @@ def test_a_second_click_while_a_run_goes_does_not_start_a_second_run(project_dir
         gate.set()
     wait_for_run(at)
     assert loads == [1]
+
+
+@pytest.mark.slow
+def test_the_sample_study_opens_at_once_and_suggests_in_the_background(home, fresh_home, monkeypatch):
+    monkeypatch.setenv("QUALKIT_SAMPLE_PROJECT", str(fresh_home / "sample"))
+    home.button(key="home_sample").click().run()
+    assert home.header[0].value == "Sample study: AI in medicine"
+    assert {m.label: m.value for m in home.metric}["Transcripts"] == "12"
+    from qualkit.ui.state import job_manager
+    assert [s.kind for s in job_manager().running()] == ["suggest"]  # the page did not wait for the model
+    wait_for_run(home, timeout=900)
+    assert any(s.value.startswith("Suggesting codes finished: ") for s in home.success), \
+        [e.value for e in home.error]
