@@ -110,14 +110,20 @@ def write_charts(folder, themes: ThemeSummary, co: Cooccurrence, sat: Saturation
     if problem:
         skipped += [f"{fmt.upper()} charts skipped: {problem}" for fmt in static]
     elif static:
-        import plotly.io as pio
+        import kaleido
 
         targets = [(fig, folder / f"{name}.{fmt}", fmt) for fmt in static for name, fig in figs.items()]
         try:
             with ExitStack() as stack:  # every image or none: each lands only when the whole batch succeeded
                 tmps = [stack.enter_context(atomic_path(path)) for _, path, _ in targets]
-                # one browser session for the whole batch: kaleido starts Chromium once per call (seconds each)
-                pio.write_images([fig for fig, _, _ in targets], tmps, format=[fmt for _, _, fmt in targets])
+                # One browser session for the whole batch (kaleido starts Chromium once per call, seconds each).
+                # Called directly, not through plotly.io, to keep it offline: plotly would let kaleido load MathJax
+                # from a CDN; here MathJax is off (no chart uses LaTeX), plotly.js is plotly's own file, and any
+                # http(s) request the page might still make goes to a closed loopback port.
+                kaleido.write_fig_from_object_sync(
+                    [{"fig": fig.to_dict(), "path": tmp, "opts": {"format": fmt}}
+                     for (fig, _, fmt), tmp in zip(targets, tmps)],
+                    kopts={"mathjax": False, "proxy_server": "127.0.0.1:9"})
         except QualkitError:
             raise
         except Exception as e:  # kaleido/choreographer errors when the browser fails to start or crashes
