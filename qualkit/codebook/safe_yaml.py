@@ -75,11 +75,43 @@ def _bracket_depth_problem(text: str, what: str) -> Problem | None:
     return None
 
 
-def _check_events(y: YAML, text: str, what: str, needs: int) -> None:
-    """One linear pass over parser events: refuse anchors/aliases and deep block nesting before composing."""
+class _Replay:
+    """The parser interface the composer reads (check/peek/get event), served from events already parsed, so
+    the text is parsed once (pure-Python ruamel parsing is most of the cost of a large codebook)."""
+
+    def __init__(self, events: list):
+        self.events, self.i = events, 0
+
+    def check_event(self, *choices) -> bool:
+        if self.i >= len(self.events):
+            return False
+        return not choices or isinstance(self.events[self.i], choices)
+
+    def peek_event(self):
+        return self.events[self.i]
+
+    def get_event(self):
+        self.i += 1
+        return self.events[self.i - 1]
+
+    def dispose(self) -> None:
+        pass
+
+
+def _compose(events: list):
+    y = _yaml()
+    y._parser = _Replay(events)  # ruamel's composer reads loader._parser (see ruamel.yaml.composer.Composer.parser)
+    return y.composer.get_single_node()
+
+
+def _check_events(y: YAML, text: str, what: str, needs: int) -> list:
+    """One linear pass over parser events: refuse anchors/aliases and deep block nesting before composing;
+    returns the events for the composer."""
     anchors = []
     depth = 0
+    events = []
     for event in y.parse(text):
+        events.append(event)
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             anchors.append(event)
         if isinstance(event, CollectionStartEvent):
@@ -93,6 +125,7 @@ def _check_events(y: YAML, text: str, what: str, needs: int) -> None:
         line = anchors[0].start_mark.line + 1
         raise YamlRefused([(line, f"YAML anchors and aliases (&name, *name) are not allowed in {what} (found "
                                   f"{len(anchors)}, first at line {line}); write each value out in full")])
+    return events
 
 
 class Builder:
@@ -157,8 +190,7 @@ def load_guarded(text: str, what: str, *, needs: int = 4, verbatim: frozenset = 
         raise YamlRefused([too_deep])
     y = _yaml()
     try:
-        _check_events(y, text, what, needs)
-        root = y.compose(text)
+        root = _compose(_check_events(y, text, what, needs))
     except YAMLError as e:
         raise YamlRefused(_syntax_problems(e, text)) from None
     except RecursionError:
