@@ -89,6 +89,19 @@ def cli():
     propose candidate themes (possible new codes), and export theme tables (a theme is a parent code of your
     codebook). Everything runs on this machine.
     """
+    import warnings
+    shown = warnings.showwarning
+
+    def note(message, category, *args, **kwargs):
+        # the library warns about what the researcher should know (parameters tuned on another model): one line
+        # in the CLI's voice, not a Python warning with a file and line number
+        from .suggest.params import TuningWarning
+        if issubclass(category, TuningWarning):
+            click.echo(f"note: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+    warnings.showwarning = note
+    click.get_current_context().call_on_close(lambda: setattr(warnings, "showwarning", shown))
 
 
 @cli.command()

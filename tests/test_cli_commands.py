@@ -144,3 +144,16 @@ def test_qualkit_db_reaches_every_command_through_the_project(tmp_path):
     r = runner.invoke(cli, ["status", "--project", str(tmp_path / "p")], env=env)
     assert r.exit_code == 0 and "transcripts   0" in r.output
     assert not (tmp_path / "p" / "qualkit.db").exists()
+
+
+def test_parameters_tuned_on_another_model_are_one_note_line(proj):
+    import warnings
+
+    from qualkit.suggest import TuningWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TuningWarning)  # the suite ignores it for the fake embedder elsewhere
+        r = qk("suggest", "--project", proj, "--embedder", FAKE)
+    assert r.exit_code == 0
+    assert ("note: suggestion parameters were tuned on sentence-transformers/all-MiniLM-L6-v2, not on embedder "
+            "fake-bow: zero-shot scores and thresholds are not calibrated for it") in r.stderr
+    assert "Warning" not in r.stderr

@@ -88,8 +88,8 @@ def warn_if_untuned(model_id: str, params: dict) -> None:
     if not tuned_for(model_id, params):
         warnings.warn(TuningWarning(
             f"suggestion parameters were tuned on {params.get('tuned_on')}, not on embedder {model_id}: zero-shot "
-            "scores and thresholds are uncalibrated for it; refit zs_calibration with "
-            "benchmarks/calibrate_zero_shot.py and pass params (with tuned_on set to the model) to suggest"),
+            "scores and thresholds are not calibrated for it (their order still helps; `qualkit eval` measures "
+            "it); to refit, run benchmarks/calibrate_zero_shot.py and pass its params with tuned_on set to the model"),
             stacklevel=3)
 
 
