@@ -8,7 +8,8 @@ retrained at once; codes that only gained an implicit "does not apply" are retra
 
 Learning starts with the first decision. Until a code has enough decided segments for its classifier
 (params min_positive / min_negative), its score is the zero-shot score plus nearest-example evidence: how close a
-segment is to the passages the researcher accepted for the code (and how much closer to ones they rejected).
+segment is to the passages the researcher accepted for the code, and how much closer to ones they rejected (with
+rejections only, passages like a rejected one go down).
 """
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ class LiveModel:
         if code not in self._probs:
             e = self.engine
             prob, _, _, mode = e.score(code)
-            if mode == "zero-shot" and any(y == 1 for y in self._explicit[code].values()):
+            if mode == "zero-shot" and self._explicit[code]:
                 prob = sigmoid(self._zs_logit(code) + self._example_evidence(code))
                 mode = "examples"
             self._probs[code], self._mode[code] = prob, mode
@@ -163,8 +164,11 @@ class LiveModel:
         pos = [i for i, y in lab.items() if y == 1 and (holdout is None or not holdout[i])]
         neg = [i for i, y in lab.items() if y == 0 and (holdout is None or not holdout[i])]
         n = len(self._unit)
-        if not pos:
+        if not pos and not neg:
             return np.zeros(n)
+        if not pos:  # only rejections so far: passages like a rejected one go down, nothing goes up
+            s_neg = (self._unit @ self._unit[neg].T).max(1)
+            return -np.clip(EXAMPLE_WEIGHT * (s_neg - EXAMPLE_COSINE), 0.0, 4.0)
         s_pos = (self._unit @ self._unit[pos].T).max(1)
         evidence = np.clip(EXAMPLE_WEIGHT * (s_pos - EXAMPLE_COSINE), -1.5, 4.0)
         if neg:

@@ -30,20 +30,10 @@ def _ss():
     return st.session_state
 
 
-def _advance_if_done(store, coder, segment_id) -> None:
-    """After a decision: once no suggestion of the passage is pending, the next passage comes."""
-    index = review_index(store)
-    verdicts = index.verdicts(store.decisions(coder=coder))
-    if all(index.key_of[s.id] in verdicts for s in index.by_segment.get(segment_id, [])):
-        _ss().setdefault("review_history", []).append(segment_id)
-        _ss().pop("review_current", None)
-        _ss()["review_cursor"] = 0
-
-
 def _decide(action, store, s, coder, name, segment_id) -> None:
     verb = "Accepted" if action is accept else "Rejected"
     if guarded(action, store, s, coder, success=f"{verb} {name}.") is not None:
-        _advance_if_done(store, coder, segment_id)
+        _ss().pop("review_back", None)  # decided: the passage goes once nothing is left on it
 
 
 def _decide_all(action, store, items, coder, segment_id) -> None:
@@ -51,15 +41,16 @@ def _decide_all(action, store, items, coder, segment_id) -> None:
     if done:
         verb = "Accepted" if action is accept else "Rejected"
         flash("success", f"{verb} {', '.join(done)}.")
-        _advance_if_done(store, coder, segment_id)
+        _ss().pop("review_back", None)
 
 
 def _replace(store, s, new_code, coder, name, segment_id) -> None:
     if guarded(replace, store, s, new_code, coder, success=f"Replaced {name} with {new_code}.") is not None:
-        _advance_if_done(store, coder, segment_id)
+        _ss().pop("review_back", None)
 
 
 def _next(segment_id) -> None:
+    _ss().pop("review_back", None)
     _ss().setdefault("review_history", []).append(segment_id)
     _ss().setdefault("review_skipped", set()).add(segment_id)
     _ss().pop("review_current", None)
@@ -74,6 +65,7 @@ def _previous() -> None:
     sid = history.pop()
     _ss().get("review_skipped", set()).discard(sid)
     _ss()["review_current"] = sid
+    _ss()["review_back"] = sid
     _ss()["review_cursor"] = 0
 
 
@@ -153,12 +145,22 @@ def render(ctx: Context) -> None:
         _ss()["review_view"] = view
         _ss().pop("review_current", None)
     current = _ss().get("review_current")
-    fits = current in index.by_segment and any(
-        (code is None or index.code_of[s.id] == code) and s.transcript_id in allowed for s in index.by_segment[current])
-    if current is None or not fits:
+    def open_here(sid) -> bool:  # still something to decide on it under these filters
+        return any((code is None or index.code_of[x.id] == code) and x.transcript_id in allowed
+                   and index.key_of[x.id] not in verdicts for x in index.by_segment.get(sid, []))
+
+    # the passage stays until everything shown on it is decided (or the researcher moves on); one reached with
+    # "previous" stays even when decided, so an answer can be changed
+    if current is None or not (open_here(current) or (current == _ss().get("review_back")
+                                                      and current in index.by_segment)):
+        if current is not None and current in index.by_segment and current != _ss().get("review_back"):
+            history = _ss().setdefault("review_history", [])
+            if not history or history[-1] != current:
+                history.append(current)
         current = queue[0].segment_id if queue else None
         _ss()["review_current"] = current
         _ss()["review_cursor"] = 0
+        _ss().pop("review_back", None)
     if current is None:
         st.success("Nothing left to review here." if not skipped else "Nothing left but the passages you skipped.")
         if skipped:
