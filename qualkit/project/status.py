@@ -56,4 +56,4 @@ def project_status(project: Project) -> Status:
         participant_segments=counts["participant_segments"], units=sorted(store.segment_units()),
         codebook=f"{codebook.name} v{codebook.version}" if codebook else None,
         codes=len(codebook.codes) if codebook else 0, codings_by_coder=dict(codings),
-        decisions=counts["decisions"], suggestion_runs=len(runs), suggestions=len(store.suggestions()))
+        decisions=counts["decisions"], suggestion_runs=len(runs), suggestions=store.count_suggestions())

@@ -30,11 +30,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
-        base = line.start()
-        for s, e in _tokenizer().span_tokenize(line.group()):
-            chunk = text[base + s: base + e]
-            stripped_end = base + e - (len(chunk) - len(chunk.rstrip()))
-            start = base + s + (len(chunk) - len(chunk.lstrip()))
-            if stripped_end > start:
-                spans.append((start, stripped_end))
+        for base, piece in _pieces(line.start(), line.group()):
+            for s, e in _tokenizer().span_tokenize(piece):
+                chunk = text[base + s: base + e]
+                stripped_end = base + e - (len(chunk) - len(chunk.rstrip()))
+                start = base + s + (len(chunk) - len(chunk.lstrip()))
+                if stripped_end > start:
+                    spans.append((start, stripped_end))
     return spans
+
+
+# Punkt's regular expressions run under NLTK's time guard; a single line of megabytes (a 50 MB survey cell)
+# trips it. Lines longer than this are cut at a whitespace first: a sentence of 20,000 characters is no sentence.
+MAX_LINE = 20_000
+
+
+def _pieces(base: int, line: str) -> list[tuple[int, str]]:
+    """`line` (starting at `base`) cut into pieces of at most MAX_LINE characters, at whitespace where possible."""
+    pieces = []
+    while len(line) > MAX_LINE:
+        cut = line.rfind(" ", MAX_LINE // 2, MAX_LINE)
+        cut = cut if cut > 0 else MAX_LINE
+        pieces.append((base, line[:cut]))
+        base, line = base + cut, line[cut:]
+    pieces.append((base, line))
+    return pieces

@@ -354,6 +354,17 @@ class Store:
                                        transcript_id=r["transcript_id"], char_start=r["char_start"],
                                        char_end=r["char_end"], code=r["code"], score=r["score"]) for r in rows]
 
+    def count_suggestions(self, run_id: str | None = None) -> int:
+        """How many suggestions a run has (default: the latest suggest run), without loading them."""
+        if run_id is None:
+            run = self.latest_run("suggest")
+            if run is None:
+                return 0
+            run_id = run.id
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(T.suggestions)
+                                .where(T.suggestions.c.run_id == run_id)).scalar_one()
+
     def themes(self, run_id: str | None = None) -> list[Theme]:
         """Candidate themes of a run (default: the latest themes run), with their status from the theme events."""
         if run_id is None:

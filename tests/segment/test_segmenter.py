@@ -104,3 +104,20 @@ def test_sentence_spans_are_inside_and_ordered(text):
     for (s, e), (s2, _) in zip(spans, spans[1:] + [(len(text), len(text))]):
         assert 0 <= s < e <= s2
         assert text[s:e].strip() == text[s:e]
+
+
+def test_a_very_long_line_is_cut_into_pieces_at_whitespace_with_exact_offsets():
+    # One line of a survey cell far beyond MAX_LINE: Punkt's regex guard tripped on such lines (50 MB cell).
+    from qualkit.segment.sentences import MAX_LINE, _pieces, sentence_spans
+    line = "We talked about consent and who reads the draft " * (3 * MAX_LINE // 48)
+    pieces = _pieces(7, line)
+    assert len(pieces) >= 3 and all(len(p) <= MAX_LINE for _, p in pieces)
+    assert "".join(p for _, p in pieces) == line
+    assert [b for b, _ in pieces] == [7 + sum(len(p) for _, p in pieces[:i]) for i in range(len(pieces))]
+    assert all(p.startswith(" ") or i == 0 for i, (_, p) in enumerate(pieces))  # cut at a space, not in a word
+    text = "x\n" + line
+    spans = sentence_spans(text)
+    assert spans and all(text[a:b] == text[a:b].strip() and b > a for a, b in spans)
+    covered = sum(len(text[a:b].replace(" ", "")) for a, b in spans)
+    assert covered == len(text.replace(" ", "").replace("\n", ""))  # every word is in a sentence
+    assert spans[-1][1] == len(text.rstrip())
