@@ -127,12 +127,7 @@ def _writers(snapshot):
             "mapping": lambda p: mapping.write_mapping(p.with_suffix(".json"))}
 
 
-_PENDING = pytest.mark.xfail(reason="interchange/write.py still creates the folder (requested from redteam-b)",
-                             strict=False)
-
-
-@pytest.mark.parametrize("writer", ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml",
-                                    pytest.param("qdc", marks=_PENDING), pytest.param("qdpx", marks=_PENDING),
+@pytest.mark.parametrize("writer", ["markdown", "html", "docx", "xlsx", "csv", "codebook-yaml", "qdc", "qdpx",
                                     "mapping"])
 def test_every_writer_refuses_a_missing_folder_alike(tmp_path, writer):
     with pytest.raises(QualkitError, match=r"x\.\w+: folder .*missing does not exist; create it first"):

@@ -200,6 +200,9 @@ def test_export_refuses_any_database_and_a_project_file_elsewhere(proj, tmp_path
             r"is a qualkit project database; qualkit never overwrites it")
     refused(proj, ["export", "--format", "charts", "--out", str(proj / "qualkit.db"), "-p", str(proj)],
             proj / "qualkit.db", r"is a file, not a folder; give a folder to write into")
+    refused(proj, ["export", "--format", "charts", "--out", str(tmp_path / "missing" / "charts"), "-p", str(proj)],
+            tmp_path / "missing" / "charts", r"folder .*missing does not exist; create it first")
+    assert not (tmp_path / "missing").exists()
 
 
 def test_out_over_a_read_only_file_is_refused(proj, tmp_path):
