@@ -67,7 +67,7 @@ def browser_page(tmp_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+            context = browser.new_context(viewport={"width": 1440, "height": 1800}, accept_downloads=True)
             yield context.new_page()
         finally:
             browser.close()
