@@ -176,17 +176,30 @@ class LiveModel:
             evidence -= np.clip(EXAMPLE_WEIGHT * (s_neg - s_pos), 0.0, 4.0)
         return evidence
 
-    def rescore(self, suggestions: Iterable[Suggestion], codes: Iterable[str] | None = None) -> dict[str, float]:
-        """{suggestion id: live score} for suggestions of known segments and codes (all, or those in `codes`)."""
-        wanted = set(codes) if codes is not None else None
-        out = {}
+    def rescore(self, suggestions: Iterable[Suggestion], code_of: Mapping[str, str] | None = None
+                ) -> dict[str, float]:
+        """{suggestion id: live score} for the suggestions whose code has learned something (a code nobody has
+        decided scores as its run scored it: zero-shot does not learn). `code_of` maps suggestion ids to current
+        code names (after renames). One pass per code over cached probabilities: the review page re-ranks tens of
+        thousands of suggestions after each click."""
+        by_code: dict[str, list[Suggestion]] = {}
         for s in suggestions:
-            if wanted is not None and s.code not in wanted:
+            by_code.setdefault(code_of.get(s.id, s.code) if code_of else s.code, []).append(s)
+        out: dict[str, float] = {}
+        for code, items in by_code.items():
+            if code not in self.engine.labels or self.mode(code) == "zero-shot":
                 continue
-            v = self.score(s.segment_id, s.code)
-            if v is not None:
-                out[s.id] = v
+            probs = self.probabilities(code).tolist()
+            row = self.row_of
+            for s in items:
+                i = row.get(s.segment_id)
+                if i is not None:
+                    out[s.id] = probs[i]
         return out
+
+    def thresholds(self) -> dict[str, float]:
+        """{code: its current threshold} for the codes that have learned something."""
+        return {c: self.threshold(c) for c in self.engine.code_names if self.mode(c) != "zero-shot"}
 
     # ---- reasons ---------------------------------------------------------------------------------------
     def reasons(self, segment_id: str, code: str) -> list[str]:

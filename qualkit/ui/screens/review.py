@@ -102,20 +102,15 @@ def render(ctx: Context) -> None:
     model = lv.model if lv else None
     verdicts = index.verdicts(store.decisions(coder=ctx.coder))
 
+    # live scores of every pending suggestion (a code nobody has decided keeps its run's score)
+    live_score = model.rescore(index.items, index.code_of) if model else {}
+    live_threshold = model.thresholds() if model else {}
+
     def score(s):
-        # a code nobody has decided yet scores as the run scored it (zero-shot does not learn); after its first
-        # decision, the live model's score
-        name = index.code_of[s.id]
-        if model is None or name not in model.engine.labels or model.mode(name) == "zero-shot":
-            return s.score
-        v = model.score(s.segment_id, name)
-        return s.score if v is None else v
+        return live_score.get(s.id, s.score)
 
     def threshold(s):
-        name = index.code_of[s.id]
-        if model is None or name not in model.engine.labels or model.mode(name) == "zero-shot":
-            return s.threshold
-        return model.threshold(name)
+        return live_threshold.get(index.code_of[s.id], s.threshold)
 
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     order = ORDER_LABELS[c1.radio("Order", list(ORDER_LABELS), horizontal=True, key="review_order")]
@@ -210,7 +205,8 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
         st.button("Next passage", on_click=_next, args=(segment_id,))
         return
     pos = next((i for i, it in enumerate(queue) if it.segment_id == segment_id), None)
-    with st.container(border=True):
+    left, right = st.columns([3, 2])  # the passage and its suggestions side by side: decide without scrolling
+    with left, st.container(border=True):
         where = f"{seg.transcript_id} · {seg.speaker} · passage {seg.index + 1}"
         st.subheader(where)
         if pos is not None:
@@ -228,53 +224,54 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
         for x in after:
             st.markdown(f":gray[**{md_escape(x.speaker)}:** {md_escape(views._short(x.text, 300))}]")
 
-    st.markdown(KEY_HELP)
-    others = codebook.names
-    for s in pending + [x for x in shown if x not in pending]:  # what is left to decide first
-        name = index.code_of[s.id]
-        v = verdicts.get(index.key_of[s.id])
-        k = pending.index(s) if s in pending else None
-        now, thr = score(s), threshold(s)
-        # the suggestion under the cursor keeps plain keys (what A and R act on); the others are numbered
-        suffix = "" if k == cursor else f"_{k + 1}" if k is not None else ""
-        with st.container(border=True):
-            st.subheader(name)
-            status = {None: "", "accept": " · ✓ accepted", "apply": " · ✓ coded", "reject": " · ✗ rejected",
-                      "remove": " · ✗ removed"}.get(v, f" · {v}")
-            would = "the AI would code this" if now >= thr else "below this code's threshold"
-            changed = f" (was {s.score:.2f} when suggested)" if abs(now - s.score) >= 0.005 else ""
-            head = f"**[{k + 1}]**{' ▶ selected' if k == cursor else ''} · " if k is not None else ""
-            st.markdown(f"{head}score **{now:.2f}**{changed} · {would}{status}")
-            if s.mode == "promoted-theme":
-                st.caption("From promoted theme")
-            reasons = (model.reasons(s.segment_id, name) if model and name in model.engine.labels else []) \
-                or views.plain_reasons(s)
-            for r in reasons[:4]:
-                st.markdown(f"- {md_escape(r)}")
-            if k is not None:
-                b1, b2, b3 = st.columns([1, 1, 2])
-                b1.button(f"Accept {name}", key=f"review_accept{suffix}", type="primary" if k == cursor else
-                          "secondary", on_click=_decide, args=(accept, store, s, ctx.coder, name, segment_id))
-                b2.button(f"Reject {name}", key=f"review_reject{suffix}",
-                          on_click=_decide, args=(reject, store, s, ctx.coder, name, segment_id))
-                with b3.popover("Replace with another code…"):
-                    new_code = st.selectbox("Code", [n for n in others if n != name], key=f"review_replace_code{suffix}")
-                    st.button("Replace with this code", key=f"review_replace{suffix}", on_click=_replace,
-                              args=(store, s, new_code, ctx.coder, name, segment_id))
-            with st.expander("details"):
-                c = codebook[name] if name in codebook else None
-                if c is not None:
-                    st.markdown(f"**Definition.** {md_escape(c.definition)}")
-                    if c.include:
-                        st.markdown(f"**Include.** {md_escape(c.include)}")
-                    if c.exclude:
-                        st.markdown(f"**Exclude.** {md_escape(c.exclude)}")
-                mode = model.mode(name) if model and name in model.engine.labels else s.mode
-                st.caption(f"score {now:.3f} · threshold {thr:.3f} · scored by: {mode} · when suggested: "
-                           f"{s.score:.3f} ({s.mode}, {s.decided} decided)")
-                rows = views.explanation_rows(s)["components"]
-                if rows:
-                    st.dataframe(rows, hide_index=True, width="stretch")
+    with right:
+        st.markdown(KEY_HELP)
+        others = codebook.names
+        for s in pending + [x for x in shown if x not in pending]:  # what is left to decide first
+            name = index.code_of[s.id]
+            v = verdicts.get(index.key_of[s.id])
+            k = pending.index(s) if s in pending else None
+            now, thr = score(s), threshold(s)
+            # the suggestion under the cursor keeps plain keys (what A and R act on); the others are numbered
+            suffix = "" if k == cursor else f"_{k + 1}" if k is not None else ""
+            with st.container(border=True):
+                st.subheader(name)
+                status = {None: "", "accept": " · ✓ accepted", "apply": " · ✓ coded", "reject": " · ✗ rejected",
+                          "remove": " · ✗ removed"}.get(v, f" · {v}")
+                would = "the AI would code this" if now >= thr else "below this code's threshold"
+                changed = f" (was {s.score:.2f} when suggested)" if abs(now - s.score) >= 0.005 else ""
+                head = f"**[{k + 1}]**{' ▶ selected' if k == cursor else ''} · " if k is not None else ""
+                st.markdown(f"{head}score **{now:.2f}**{changed} · {would}{status}")
+                if s.mode == "promoted-theme":
+                    st.caption("From promoted theme")
+                reasons = (model.reasons(s.segment_id, name) if model and name in model.engine.labels else []) \
+                    or views.plain_reasons(s)
+                for r in reasons[:4]:
+                    st.markdown(f"- {md_escape(r)}")
+                if k is not None:
+                    b1, b2, b3 = st.columns([1, 1, 2])
+                    b1.button(f"Accept {name}", key=f"review_accept{suffix}", type="primary" if k == cursor else
+                              "secondary", on_click=_decide, args=(accept, store, s, ctx.coder, name, segment_id))
+                    b2.button(f"Reject {name}", key=f"review_reject{suffix}",
+                              on_click=_decide, args=(reject, store, s, ctx.coder, name, segment_id))
+                    with b3.popover("Replace with another code…"):
+                        new_code = st.selectbox("Code", [n for n in others if n != name], key=f"review_replace_code{suffix}")
+                        st.button("Replace with this code", key=f"review_replace{suffix}", on_click=_replace,
+                                  args=(store, s, new_code, ctx.coder, name, segment_id))
+                with st.expander("details"):
+                    c = codebook[name] if name in codebook else None
+                    if c is not None:
+                        st.markdown(f"**Definition.** {md_escape(c.definition)}")
+                        if c.include:
+                            st.markdown(f"**Include.** {md_escape(c.include)}")
+                        if c.exclude:
+                            st.markdown(f"**Exclude.** {md_escape(c.exclude)}")
+                    mode = model.mode(name) if model and name in model.engine.labels else s.mode
+                    st.caption(f"score {now:.3f} · threshold {thr:.3f} · scored by: {mode} · when suggested: "
+                               f"{s.score:.3f} ({s.mode}, {s.decided} decided)")
+                    rows = views.explanation_rows(s)["components"]
+                    if rows:
+                        st.dataframe(rows, hide_index=True, width="stretch")
 
     b1, b2, b3, b4, b5 = st.columns(5)
     items = [(s, index.code_of[s.id]) for s in pending]
