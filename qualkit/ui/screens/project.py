@@ -160,7 +160,9 @@ def _frequencies(store) -> None:
     rows = [{"code": code, "codings": n} for code, n in counts.most_common()]
     fig = px.bar(rows, x="codings", y="code", orientation="h", height=max(260, 26 * len(rows)),
                  title="Accepted and hand-applied codings per code, every coder")
+    top = rows[0]["codings"]
     fig.update_layout(yaxis={"categoryorder": "total ascending"}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_xaxes(dtick=max(1, round(top / 6)), tickformat=",d")  # counts: whole-number ticks only
     st.plotly_chart(fig, width="stretch", key="dash_frequencies")
 
 
