@@ -579,13 +579,19 @@ def deidentify(paths, out, mapping, names, participants, salt, suggest_names):
     from . import ingest as readers
     from .privacy import candidate_names, deidentify_files
     if suggest_names:
-        transcripts = [t for f in readers.iter_files(paths) for t in readers.read_file(f)]
+        with _reader_notes() as notes:
+            transcripts = [t for f in readers.iter_files(paths) for t in readers.read_file(f)]
         for c in candidate_names(transcripts):
             click.echo(f"{c.name}\t{c.count}x\t{c.reason}\t{c.example}")
+        for n in notes:
+            click.echo(f"note: {n}", err=True)  # stderr: stdout is the tab-separated list
         return
-    r = deidentify_files(paths, out=out, mapping=mapping, names=names, participants_csv=participants, salt=salt)
+    with _reader_notes() as notes:
+        r = deidentify_files(paths, out=out, mapping=mapping, names=names, participants_csv=participants, salt=salt)
     click.echo(f"wrote {len(r.written)} file(s) to {out}; {len(r.result.replacements)} replacement(s) of "
                f"{len(r.result.mapping)} identifier(s); review {r.report_path}; mapping kept in {r.mapping_path}")
+    for n in notes:
+        click.echo(f"note: {n}")
 
 
 def main():
