@@ -14,8 +14,9 @@ from . import runs
 def render(ctx: Context) -> None:
     store = ctx.store
     st.header("Candidate themes")
-    st.caption("Proposals from clustering what participants said (BERTopic): a theme becomes part of your "
-               "analysis only when you promote it to a code.")
+    st.caption("Proposals from clustering what participants said (BERTopic; on small studies a simpler "
+               "clustering, named with each run): a theme becomes part of your analysis only when you promote it "
+               "to a code.")
     with st.expander("Propose candidate themes", expanded=store.latest_run("themes") is None):
         runs.themes_panel(ctx, status=False)
     runs.status_block(ctx, "themes")  # outside the expander, which folds once a run exists
