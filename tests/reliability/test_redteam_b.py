@@ -382,3 +382,13 @@ def test_html_report_escapes_text_and_code_names(hostile_project, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "<script>alert(" not in html and "&lt;script&gt;alert(&#x27;code&#x27;)&lt;/script&gt;" in html
     assert not re.search(r"<b>every</b>", html)
+
+
+def test_deidentify_says_which_empty_answers_it_skipped(tmp_path):
+    r = _cli(["deidentify", str(BAD / "rb_survey_empty_row.csv"), "--out", str(tmp_path / "out"), "--mapping",
+              str(tmp_path / "mapping.json")])
+    assert r.exitcode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == (f"note: {BAD / 'rb_survey_empty_row.csv'}: skipped 1 row(s) whose text "
+                                         "column 'text' is empty: row(s) 7")
+    assert "IngestNote" not in r.stderr  # a note line, not a Python warning
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 9
