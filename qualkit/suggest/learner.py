@@ -26,9 +26,9 @@ class Learner:
     def __init__(self, segments: Sequence[Segment], codebook: Codebook, embedder, decisions: Sequence[Decision] = (),
                  *, cache: EmbeddingCache | None = None, seed: int = 0, params: dict | None = None,
                  renames: dict[str, str] | None = None):
-        self.engine = Engine(segments, codebook, embedder, cache=cache, seed=seed, params=params)
+        self.engine = Engine(codebook, embedder, cache=cache, seed=seed, params=params).fit(segments)
         e = self.engine
-        e.set_labels(decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"], renames))
+        e.set_labels(decision_labels(decisions, e.index_, e.code_names, e.params["implicit_negatives"], renames))
         self._stale: set[str] = set(e.code_names)
         self._started = _now()
         self._hashes: dict[str, str] = {}  # per-code label hashes for the run id; dropped when labels change
@@ -40,16 +40,16 @@ class Learner:
         e = self.engine
         if decision.verdict == "undo":
             raise QualkitError("Learner.update cannot apply an undo: replay the log with LiveModel.sync instead")
-        if decision.code not in e.labels:
+        if decision.code not in e.labels_:
             return []
-        rows = e.index.match(decision.transcript_id, decision.char_start, decision.char_end, decision.segment_id)
+        rows = e.index_.match(decision.transcript_id, decision.char_start, decision.char_end, decision.segment_id)
         y = 1 if decision.verdict in POSITIVE else 0
         for i in rows:
-            e.labels[decision.code][i] = y
+            e.labels_[decision.code][i] = y
             if y == 1 and e.params["implicit_negatives"]:
                 for other in e.code_names:
-                    if other != decision.code and i not in e.labels[other]:
-                        e.labels[other][i] = 0
+                    if other != decision.code and i not in e.labels_[other]:
+                        e.labels_[other][i] = 0
                         self._stale.add(other)
                         self._hashes.pop(other, None)
         self._hashes.pop(decision.code, None)
@@ -68,6 +68,6 @@ class Learner:
         e = self.engine
         for c in e.code_names:
             if c not in self._hashes:
-                self._hashes[c] = state_hash(e.labels[c], e.index)
+                self._hashes[c] = state_hash(e.labels_[c], e.index_)
         dh = text_hash(json.dumps([self._hashes[c] for c in e.code_names]))[:16]
         return replace(e.run_record(self._started, dh), notes="interactive")

@@ -75,12 +75,12 @@ class LiveModel:
     def __init__(self, segments, codebook: Codebook, embedder, decisions: Sequence[Decision] = (), *,
                  renames: Mapping[str, str] | None = None, cache: EmbeddingCache | None = None, seed: int = 0,
                  params: dict | None = None):
-        self.engine = Engine(segments, codebook, embedder, cache=cache, seed=seed, params=params)
+        self.engine = Engine(codebook, embedder, cache=cache, seed=seed, params=params).fit(segments)
         e = self.engine
         self.codebook = codebook
-        self.row_of = e.index.by_id
-        norms = np.linalg.norm(e.X, axis=1, keepdims=True)
-        self._unit = e.X / np.maximum(norms, 1e-9)
+        self.row_of = e.index_.by_id
+        norms = np.linalg.norm(e.X_, axis=1, keepdims=True)
+        self._unit = e.X_ / np.maximum(norms, 1e-9)
         self._explicit: dict[str, dict[int, int]] = {c: {} for c in e.code_names}
         self._probs: dict[str, np.ndarray] = {}
         self._mode: dict[str, str] = {}
@@ -96,10 +96,10 @@ class LiveModel:
         decisions changed (returned). Codes changed only through implicit negatives wait for `refresh()`."""
         e = self.engine
         decisions = list(decisions)
-        explicit = decision_labels(decisions, e.index, e.code_names, False, renames)
-        full = decision_labels(decisions, e.index, e.code_names, e.params["implicit_negatives"], renames)
+        explicit = decision_labels(decisions, e.index_, e.code_names, False, renames)
+        full = decision_labels(decisions, e.index_, e.code_names, e.params["implicit_negatives"], renames)
         changed = [c for c in e.code_names if explicit[c] != self._explicit[c]]
-        implicit_only = [c for c in e.code_names if c not in changed and full[c] != e.labels.get(c, {})]
+        implicit_only = [c for c in e.code_names if c not in changed and full[c] != e.labels_.get(c, {})]
         self._explicit = explicit
         e.set_labels(full)
         for c in changed if not _initial else e.code_names:
@@ -120,12 +120,20 @@ class LiveModel:
 
     def _retrain(self, code: str, full_fit: bool) -> None:
         e = self.engine
-        previous = e.models.get(code)
+        previous = e.models_.get(code)
         # a code's first model is fitted (and its threshold tuned) fully; later ones warm-start from it
         e.train(code, retune=full_fit or previous is None)
         self._probs.pop(code, None)
 
     # ---- scores ----------------------------------------------------------------------------------------
+    def knows(self, code: str) -> bool:
+        """True for a code of the codebook version the model was built for."""
+        return code in self.engine.labels_
+
+    def decided(self, code: str) -> int:
+        """How many segments carry a label (explicit or implicit) for `code`."""
+        return len(self.engine.labels_.get(code, {}))
+
     def mode(self, code: str) -> str:
         self.probabilities(code)
         return self._mode[code]
@@ -142,19 +150,19 @@ class LiveModel:
         return self._probs[code]
 
     def threshold(self, code: str) -> float:
-        model = self.engine.models.get(code)
+        model = self.engine.models_.get(code)
         return float(model.threshold) if model is not None else float(sigmoid(self.engine.params["zs_calibration"][1]))
 
     def score(self, segment_id: str, code: str) -> float | None:
         """The live probability of (segment, code); None for a segment or code the model does not know."""
         i = self.row_of.get(segment_id)
-        if i is None or code not in self.engine.labels:
+        if i is None or code not in self.engine.labels_:
             return None
         return float(self.probabilities(code)[i])
 
     def _zs_logit(self, code: str, rows=None) -> np.ndarray:
         a, b = self.engine.params["zs_calibration"]
-        z = self.engine.zs.logit[:, self.engine.code_names.index(code)]
+        z = self.engine.zs_.logit[:, self.engine.code_names.index(code)]
         return a * (z if rows is None else z[rows]) + b
 
     def _example_evidence(self, code: str, holdout: np.ndarray | None = None) -> np.ndarray:
@@ -187,7 +195,7 @@ class LiveModel:
             by_code.setdefault(code_of.get(s.id, s.code) if code_of else s.code, []).append(s)
         out: dict[str, float] = {}
         for code, items in by_code.items():
-            if code not in self.engine.labels or self.mode(code) == "zero-shot":
+            if code not in self.engine.labels_ or self.mode(code) == "zero-shot":
                 continue
             probs = self.probabilities(code).tolist()
             row = self.row_of
@@ -207,7 +215,7 @@ class LiveModel:
         how many accepted passages it is like, the keywords it mentions, the codebook text it is nearest."""
         e = self.engine
         i = self.row_of.get(segment_id)
-        if i is None or code not in e.labels:
+        if i is None or code not in e.labels_:
             return []
         j = e.code_names.index(code)
         out = []
@@ -215,7 +223,7 @@ class LiveModel:
         if pos:
             sims = self._unit[pos] @ self._unit[i]
             best = int(np.argmax(sims))
-            out.append(f"close to your example “{_short(e.segments[pos[best]].text)}”")
+            out.append(f"close to your example “{_short(e.segments_[pos[best]].text)}”")
             like = int(np.sum(sims >= SIMILAR))
             if like > 1:
                 out.append(f"like {like} passages you accepted for this code")
@@ -224,10 +232,10 @@ class LiveModel:
             sims = self._unit[neg] @ self._unit[i]
             if sims.max() >= SIMILAR:
                 out.append(f"but also like {int(np.sum(sims >= SIMILAR))} passage(s) you rejected for it")
-        kws = e.zs.matched[i][j]
+        kws = e.zs_.matched[i][j]
         if kws:
             out.append("mentions " + ", ".join(f"‘{k}’" for k in kws))
-        proto = e.protos[e.zs.nearest[i, j]]
+        proto = e.protos_[e.zs_.nearest[i, j]]
         kind = {"example": "the codebook's example", "include": "the code's inclusion criteria"}.get(
             proto.kind, "the code's definition")
         out.append(f"nearest to {kind}: “{_short(proto.text)}”")
@@ -239,13 +247,13 @@ class LiveModel:
         set of labels). Learned codes: out-of-fold classifier scores (3 folds of transcripts); other codes: the
         zero-shot score plus evidence from accepted passages in the other transcripts only."""
         e = self.engine
-        lab = e.labels[code]
+        lab = e.labels_[code]
         key = (code, tuple(sorted(lab.items())))
         if key in self._agreement:
             return self._agreement[key]
         rows = np.array(sorted(lab), dtype=int)
         y = np.array([lab[i] for i in rows], dtype=int)
-        groups = np.array([e.segments[i].transcript_id for i in rows])
+        groups = np.array([e.segments_[i].transcript_id for i in rows])
         mode, threshold = self.mode(code), self.threshold(code)
         scores = np.zeros(0)
         labels = np.zeros(0, dtype=int)
@@ -253,12 +261,12 @@ class LiveModel:
             F = e._code_features(e.code_names.index(code), rows)
             oof = _out_of_fold(F, y, groups, float(e.params["C"]), e.seed, e.params["class_weight"])
             if oof is not None:
-                a, b = e.models[code].platt
+                a, b = e.models_[code].platt
                 scores, labels = sigmoid(a * oof[0] + b), oof[1]
         elif len(rows):
             probs = np.zeros(len(rows))
             for t in np.unique(groups):
-                mask = np.zeros(len(e.segments), dtype=bool)
+                mask = np.zeros(len(e.segments_), dtype=bool)
                 mask[rows[groups == t]] = True
                 ev = self._example_evidence(code, holdout=mask) if mode == "examples" else 0.0
                 p = sigmoid(self._zs_logit(code) + ev)

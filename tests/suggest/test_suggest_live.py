@@ -95,7 +95,7 @@ def test_agreement_of_a_code_learned_from_examples_uses_other_transcripts_only(m
     log = [dec(1, s[0], "Burnout", "accept"), dec(2, s[10], "Burnout", "accept"), dec(3, s[15], "Burnout", "reject")]
     model.sync(log)
     a = model.agreement("Burnout")
-    assert a.mode == "examples" and a.n == len(model.engine.labels["Burnout"])
+    assert a.mode == "examples" and a.n == model.decided("Burnout")
 
 
 def test_implicit_only_changes_wait_for_refresh(model):

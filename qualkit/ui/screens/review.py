@@ -244,7 +244,7 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
                 st.markdown(f"{head}score **{now:.2f}**{changed} · {would}{status}")
                 if s.mode == "promoted-theme":
                     st.caption("From promoted theme")
-                reasons = (model.reasons(s.segment_id, name) if model and name in model.engine.labels else []) \
+                reasons = (model.reasons(s.segment_id, name) if model and model.knows(name) else []) \
                     or views.plain_reasons(s)
                 for r in reasons[:4]:
                     st.markdown(f"- {md_escape(r)}")
@@ -266,7 +266,7 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
                             st.markdown(f"**Include.** {md_escape(c.include)}")
                         if c.exclude:
                             st.markdown(f"**Exclude.** {md_escape(c.exclude)}")
-                    mode = model.mode(name) if model and name in model.engine.labels else s.mode
+                    mode = model.mode(name) if model and model.knows(name) else s.mode
                     st.caption(f"score {now:.3f} · threshold {thr:.3f} · scored by: {mode} · when suggested: "
                                f"{s.score:.3f} ({s.mode}, {s.decided} decided)")
                     rows = views.explanation_rows(s)["components"]
@@ -295,7 +295,7 @@ def _bulk_box(ctx, index, verdicts, name, score, model) -> None:
     if not confident:
         return
     basis = ""
-    if model is not None and name in model.engine.labels:
+    if model is not None and model.knows(name):
         rate, n = model.agreement(name).accept_rate(BULK_THRESHOLD)
         basis = (f"On your own decisions so far (each scored without its transcript's decisions), you accepted "
                  f"{rate:.0%} of the {n} passages scoring ≥ {BULK_THRESHOLD}." if rate is not None else
@@ -324,7 +324,7 @@ def _agreement(model, codebook, index) -> None:
                "(cross-validated by transcript); κ = Cohen's kappa against your decisions, n = decided passages.")
     rows = []
     for name in codebook.names:
-        if name not in model.engine.labels or not model.engine.labels[name]:
+        if not model.knows(name) or not model.decided(name):
             continue
         a = model.agreement(name)
         rows.append({"code": name, "scored by": a.mode, "n": a.n, "coded": a.n_positive,
