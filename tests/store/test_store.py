@@ -176,10 +176,10 @@ def test_latest_run_is_the_one_stored_last_even_within_one_second(store):
     assert [r.id for r in store.runs("suggest")] == ["z", "m", "early", "a"]
 
 
-def test_runs_of_a_schema_2_database_keep_their_order_after_migration(tmp_path):
-    """Migration 3 numbers existing runs by their old order (start time, then id)."""
+def test_runs_of_a_schema_2_database_keep_their_order_after_migration(db_url):
+    """Migration 3 numbers existing runs by their old order (start time, then id), on SQLite and PostgreSQL."""
     from qualkit.store import migrations, schema
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = db_url
     old = sa.MetaData()
     for t in schema.metadata.sorted_tables:
         if t.name == "runs":
