@@ -2,14 +2,13 @@
 selections in a .txt, the .docx and the .vtt transcript of the sample study become codings with exact
 offsets, survive a reload, a selection becomes a new code, a click on a highlight removes it.
 Screenshots of every step go to $QUALKIT_SHOTS (default: the test's tmp_path)."""
-import os
 from pathlib import Path
 
 import pytest
 
 from qualkit.codebook import load_codebook
 from qualkit.project import Project, ingest
-from ui_helpers import CHROMIUM, CHROMIUM_ARGS, mouse_select, pick, running_app
+from ui_helpers import CHROMIUM, CHROMIUM_ARGS, shots, mouse_select, pick, running_app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -33,12 +32,6 @@ def needle_in(transcript, skip: int = 0) -> str:
         if transcript.text.count(cand) == 1 and cand in turns[skip].text:
             return cand
     raise AssertionError(f"no unique phrase in {transcript.id}")
-
-
-def shots(tmp_path) -> Path:
-    d = Path(os.environ.get("QUALKIT_SHOTS") or tmp_path)
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def open_read(page, url, tid):

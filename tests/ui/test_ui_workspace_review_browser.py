@@ -12,7 +12,7 @@ from qualkit.codebook import load_codebook
 from qualkit.project import Project, ingest
 from qualkit.review import review_suggestions
 from qualkit.review.queue import segment_queue
-from ui_helpers import CHROMIUM, CHROMIUM_ARGS, pick, running_app
+from ui_helpers import CHROMIUM, CHROMIUM_ARGS, shots, pick, running_app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,12 +46,6 @@ def reference(code: str) -> dict[str, list[tuple[int, int]]]:
         if c == code:
             out.setdefault(doc, []).append((int(a), int(b)))
     return out
-
-
-def shots(tmp_path) -> Path:
-    d = Path(os.environ.get("QUALKIT_SHOTS") or tmp_path)
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def current_passage(page, store):

@@ -143,3 +143,11 @@ def first_button(at, label_prefix, key_prefix=""):
              and not b.disabled]
     assert found, [(b.key, b.label) for b in at.button]
     return found[0]
+
+
+def shots(tmp_path) -> Path:
+    """Where a browser test saves its screenshots: $QUALKIT_SHOTS, else the test's tmp_path."""
+    import os
+    d = Path(os.environ.get("QUALKIT_SHOTS") or tmp_path)
+    d.mkdir(parents=True, exist_ok=True)
+    return d
