@@ -258,3 +258,54 @@ def test_a_broken_file_among_good_ones_is_refused_and_changes_nothing(app_url, b
     finally:
         p.close()
     assert sorted(x.name for x in (folder / "sources").iterdir()) == ["P01.txt", "P03.docx", "P09.vtt"]
+
+
+@pytest.mark.slow
+def test_sign_in_in_the_browser(tmp_path, browser_page):
+    """Served for a team (QUALKIT_SIGN_IN=1, as `qualkit app DIR --host ADDR` sets it; bound to loopback here):
+    a name in the URL signs nobody in, a wrong password is refused, the right one opens the project with the
+    account as the coder (no name box). Decisions under the account: tests/ui/test_ui_app_signin.py."""
+    from playwright.sync_api import expect
+    from qualkit.auth import add_account
+    p = Project.init(tmp_path / "team", name="Team study")
+    add_account(p.store, "ana", "ana's long password")
+    p.close()
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, QUALKIT_PROJECT=str(tmp_path / "team"), QUALKIT_SIGN_IN="1", HOME=str(home))
+    port = free_port()
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen(streamlit_command(port, entry=Path(APP)), env=env, cwd=home, stdout=log,
+                            stderr=subprocess.STDOUT)
+    page, shot = browser_page, Shots(browser_page, tmp_path, "signin")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        page.goto(f"{url}/?coder=ana&page=Codebook")  # a name in the URL signs nobody in
+        expect(page.get_by_role("heading", name="Sign in to Team study")).to_be_visible(timeout=60000)
+        expect(page.get_by_text("Your name (coder)")).to_have_count(0)
+        page.get_by_label("Account name").fill("ana")
+        page.get_by_role("textbox", name="Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_text("wrong name or password (4 attempt(s) left before a 15-minute wait)")).to_be_visible(
+            timeout=30000)
+        shot("wrong-password")
+        page.get_by_label("Account name").fill("ana")
+        page.get_by_role("textbox", name="Password").fill("ana's long password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_test_id("stSidebar").get_by_text("Signed in as ana")).to_be_visible(timeout=30000)
+        expect(page.get_by_role("heading", name="Codebook")).to_be_visible(timeout=30000)  # the page asked for
+        expect(page.get_by_text("Your name (coder)")).to_have_count(0)
+        shot("signed-in")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
