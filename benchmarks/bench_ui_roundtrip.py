@@ -121,20 +121,20 @@ def main() -> None:
         coder = "bench"
 
         def page(verdicts):  # what the review page computes (screens/review.py)
-            live_score, live_threshold = model.rescore(index.items, index.code_of), model.thresholds()
-            queue = index.segments(verdicts, "informative", score=lambda s: live_score.get(s.id, s.score),
-                                   threshold=lambda s: live_threshold.get(index.code_of[s.id], s.threshold))
+            scores, thresholds = model.score_arrays(index)
+            queue = index.rank(verdicts, "informative", scores=scores, thresholds=thresholds)
             index.progress(coder, verdicts)
-            item = queue[0]
-            store.segments(transcript_id=item.transcript_id)
-            for s in item.suggestions:
+            sid = queue[0]
+            shown = [s for s in index.by_segment[sid] if index.key_of[s.id] not in verdicts]
+            store.segments(transcript_id=shown[0].transcript_id)
+            for s in shown:
                 model.reasons(s.segment_id, index.code_of[s.id])
-            return item
+            return shown
 
-        item = page(index.verdicts(store.decisions(coder=coder)))
+        shown = page(index.verdicts(store.decisions(coder=coder)))
         with_learning, learn_only, without = [], [], []
         for i in range(args.decisions):
-            s = item.suggestions[0]
+            s = shown[0]
             t0 = time.perf_counter()
             if i % 5 == 4:  # now and then a hand coding of a phrase, not an answer to a suggestion
                 from qualkit.review import Span
@@ -144,7 +144,7 @@ def main() -> None:
             t1 = time.perf_counter()
             model.sync(store.decisions(), store.renames())
             t2 = time.perf_counter()
-            item = page(index.verdicts(store.decisions(coder=coder)))
+            shown = page(index.verdicts(store.decisions(coder=coder)))
             t3 = time.perf_counter()
             with_learning.append(1000 * (t3 - t0))
             learn_only.append(1000 * (t2 - t1))

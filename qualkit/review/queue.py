@@ -208,6 +208,7 @@ class ReviewIndex:
         self.by_segment: dict[str, list[Suggestion]] = {}
         for s in self.items:
             self.by_segment.setdefault(s.segment_id, []).append(s)
+        self._arrays = None
         self.codes = list(codes) if codes is not None else sorted(set(self.code_of.values()))
         self.totals: dict[str, int] = {c: 0 for c in self.codes}
         for code in self.code_of.values():
@@ -266,3 +267,78 @@ class ReviewIndex:
         skip = set(skip)
         todo = [s for s in self.pending(verdicts, code=code, transcripts=transcripts) if s.segment_id not in skip]
         return segment_queue(todo, order, score=score, threshold=threshold)
+
+    # ---- the ranked queue, vectorised: after every click the page re-ranks every pending suggestion -------
+    def arrays(self) -> dict:
+        """Per-suggestion arrays aligned with `items` (built once): segment group, code, transcript, scores."""
+        import numpy as np
+
+        if self._arrays is None:
+            seg_ids = list(self.by_segment)
+            seg_of = {sid: k for k, sid in enumerate(seg_ids)}
+            code_ix = {c: j for j, c in enumerate(self.codes)}
+            first = [self.by_segment[sid][0] for sid in seg_ids]
+            reading = sorted(range(len(seg_ids)), key=lambda k: (first[k].transcript_id, first[k].char_start,
+                                                                 seg_ids[k]))
+            rank = np.empty(len(seg_ids), dtype=np.int64)
+            rank[reading] = np.arange(len(seg_ids))
+            self._arrays = {
+                "seg_ids": seg_ids, "seg": np.array([seg_of[s.segment_id] for s in self.items], dtype=np.int64),
+                "code": np.array([code_ix.get(self.code_of[s.id], -1) for s in self.items], dtype=np.int64),
+                "transcript": np.array([s.transcript_id for s in self.items], dtype=object),
+                "score": np.array([s.score for s in self.items], dtype=float),
+                "threshold": np.array([s.threshold for s in self.items], dtype=float),
+                "reading_rank": rank, "item_of_key": {self.key_of[s.id]: i for i, s in enumerate(self.items)},
+                "position": {s.id: i for i, s in enumerate(self.items)},
+                "by_code": {c: np.where(np.array([self.code_of[s.id] == c for s in self.items]))[0]
+                            for c in self.codes},
+            }
+        return self._arrays
+
+    def rank(self, verdicts: Mapping[tuple, str], order: str = "informative", *, code: str | None = None,
+             transcripts: Iterable[str] | None = None, skip: Iterable[str] = (), scores=None, thresholds=None
+             ) -> list[str]:
+        """Segment ids with pending suggestions (as `segments`), in `order`, computed over arrays: `scores` and
+        `thresholds` are per-suggestion arrays aligned with `items` (default: those of the run)."""
+        import numpy as np
+
+        if order not in ORDERS:
+            raise QualkitError(f"unknown review order {order!r}: one of {', '.join(ORDERS)}")
+        a = self.arrays()
+        if not self.items:
+            return []
+        sc = a["score"] if scores is None else scores
+        th = a["threshold"] if thresholds is None else thresholds
+        keep = np.ones(len(self.items), dtype=bool)
+        for key in verdicts:
+            i = a["item_of_key"].get(key)
+            if i is not None:
+                keep[i] = False
+        if code is not None:
+            keep &= a["code"] == (self.codes.index(code) if code in self.codes else -2)
+        if transcripts is not None:
+            keep &= np.isin(a["transcript"], np.array(list(transcripts), dtype=object))
+        skip = set(skip)
+        skip_ix = [k for k, sid in enumerate(a["seg_ids"]) if sid in skip] if skip else []
+        n_seg = len(a["seg_ids"])
+        seg = a["seg"][keep]
+        if not len(seg):
+            return []
+        if order == "informative":
+            p = np.clip(sc[keep], 1e-6, 1 - 1e-6)
+            t = np.clip(th[keep], 1e-6, 1 - 1e-6)
+            val = np.abs(np.log(p / (1 - p)) - np.log(t / (1 - t)))
+            best = np.full(n_seg, np.inf)
+            np.minimum.at(best, seg, val)
+        elif order == "confident":
+            best = np.full(n_seg, np.inf)
+            np.minimum.at(best, seg, -sc[keep])
+        else:
+            best = np.zeros(n_seg)
+            best[seg] = 0.0
+        present = np.zeros(n_seg, dtype=bool)
+        present[seg] = True
+        present[skip_ix] = False
+        ks = np.where(present)[0]
+        ks = ks[np.lexsort((a["reading_rank"][ks], best[ks]))]
+        return [a["seg_ids"][k] for k in ks]

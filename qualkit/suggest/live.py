@@ -205,6 +205,24 @@ class LiveModel:
                     out[s.id] = probs[i]
         return out
 
+    def score_arrays(self, index) -> tuple:
+        """(scores, thresholds): arrays aligned with a `qualkit.review.ReviewIndex`'s items, live for the codes
+        that have learned something and the run's for the others; the rows are looked up once per index."""
+        a = index.arrays()
+        rows = a.get(("live_rows", id(self)))
+        if rows is None:
+            rows = np.array([self.row_of.get(s.segment_id, -1) for s in index.items], dtype=np.int64)
+            a[("live_rows", id(self))] = rows
+        scores, thresholds = a["score"].copy(), a["threshold"].copy()
+        for code, items in a["by_code"].items():
+            if not len(items) or not self.knows(code) or self.mode(code) == "zero-shot":
+                continue
+            r = rows[items]
+            ok = r >= 0
+            scores[items[ok]] = self.probabilities(code)[r[ok]]
+            thresholds[items] = self.threshold(code)
+        return scores, thresholds
+
     def thresholds(self) -> dict[str, float]:
         """{code: its current threshold} for the codes that have learned something."""
         return {c: self.threshold(c) for c in self.engine.code_names if self.mode(c) != "zero-shot"}

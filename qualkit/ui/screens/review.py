@@ -102,15 +102,20 @@ def render(ctx: Context) -> None:
     model = lv.model if lv else None
     verdicts = index.verdicts(store.decisions(coder=ctx.coder))
 
-    # live scores of every pending suggestion (a code nobody has decided keeps its run's score)
-    live_score = model.rescore(index.items, index.code_of) if model else {}
-    live_threshold = model.thresholds() if model else {}
+    # live scores of every suggestion under review (a code nobody has decided keeps its run's score)
+    if model is not None:
+        live_scores, live_thresholds = model.score_arrays(index)
+    else:
+        live_scores, live_thresholds = index.arrays()["score"], index.arrays()["threshold"]
+    position = index.arrays()["position"]
 
     def score(s):
-        return live_score.get(s.id, s.score)
+        i = position.get(s.id)
+        return s.score if i is None else float(live_scores[i])
 
     def threshold(s):
-        return live_threshold.get(index.code_of[s.id], s.threshold)
+        i = position.get(s.id)
+        return s.threshold if i is None else float(live_thresholds[i])
 
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     order = ORDER_LABELS[c1.radio("Order", list(ORDER_LABELS), horizontal=True, key="review_order")]
@@ -124,8 +129,8 @@ def render(ctx: Context) -> None:
     code = None if code_filter == views.ALL else code_filter
 
     skipped = _ss().setdefault("review_skipped", set())
-    queue = index.segments(verdicts, order, code=code, transcripts=allowed, skip=skipped, score=score,
-                           threshold=threshold)
+    queue = index.rank(verdicts, order, code=code, transcripts=allowed, skip=skipped, scores=live_scores,
+                       thresholds=live_thresholds)
     prog = index.progress(ctx.coder, verdicts)
     st.progress(prog.fraction, text=f"{prog.reviewed} of {prog.total} suggestions reviewed · {len(queue)} passages "
                                      f"to go{f' · {len(skipped)} skipped this session' if skipped else ''}")
@@ -152,7 +157,7 @@ def render(ctx: Context) -> None:
             history = _ss().setdefault("review_history", [])
             if not history or history[-1] != current:
                 history.append(current)
-        current = queue[0].segment_id if queue else None
+        current = queue[0] if queue else None
         _ss()["review_current"] = current
         _ss()["review_cursor"] = 0
         _ss().pop("review_back", None)
@@ -204,7 +209,7 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
         st.warning("This passage is no longer in the project (re-segmented since the suggestions were made).")
         st.button("Next passage", on_click=_next, args=(segment_id,))
         return
-    pos = next((i for i, it in enumerate(queue) if it.segment_id == segment_id), None)
+    pos = queue.index(segment_id) if segment_id in queue else None
     left, right = st.columns([3, 2])  # the passage and its suggestions side by side: decide without scrolling
     with left, st.container(border=True):
         where = f"{seg.transcript_id} · {seg.speaker} · passage {seg.index + 1}"
