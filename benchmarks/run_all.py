@@ -16,7 +16,7 @@ Each corpus runs in its own child process (so peak RSS is that corpus's alone) w
           the yardstick is the mean of the two, because the load of a shared machine drifts.
 Ratios: overhead = cold end-to-end segments/s / plain segments/s (target >= 0.80); warm = warm / cold wall time
 (<= 0.10); scaling = seconds per segment at 100 % / at 25 % (within 10 % of linear); peak RSS of the full corpus
-(< 4 GB); start-up = `qualkit --help` wall time (< 1 s). Short runs are repeated and the median kept.
+(< 3 GB); start-up = `qualkit --help` wall time (< 1 s). Short runs are repeated and the median kept.
 Stages that are not built yet are skipped with a note in the table and JSON. Results: benchmarks/results/*.json.
 """
 from __future__ import annotations
@@ -172,13 +172,8 @@ def _plain_throughput(texts: list[str], batch_size: int, sample: int, seed: int 
 
 def child(spec: dict) -> dict:
     """Run one corpus (see the module docstring) and return its figures."""
-    from qualkit.embed import get_embedder, register_embedder
+    from qualkit.embed import get_embedder
 
-    try:
-        get_embedder(spec["embedder"])
-    except Exception:  # "minilm-fast" may not be registered in qualkit.embed yet: register it here
-        from qualkit.embed.fast import minilm_fast
-        register_embedder("minilm-fast", minilm_fast)
     available = _available()
     work = Path(spec["workdir"])
     runs, load_s = [], []
@@ -349,7 +344,7 @@ def print_table(results: list[dict], summary: dict) -> None:
               + ", ".join(f"{k} {v:.2f}" for k, v in sc["step_ratios"].items())
               + f"; fixed {sc['fixed_seconds']:.1f} s + {sc['marginal_seconds_per_segment'] * 1000:.2f} ms/segment")
     if "peak_rss_full_corpus_bytes" in summary:
-        print(f"  peak RSS, full Anthropic corpus: {summary['peak_rss_full_corpus_bytes'] / 2**30:.2f} GB (< 4 GB)")
+        print(f"  peak RSS, full Anthropic corpus: {summary['peak_rss_full_corpus_bytes'] / 2**30:.2f} GB (< 3 GB)")
     print(f"  start-up `qualkit --help`: {summary['startup_s']:.2f} s (< 1 s)")
 
 
@@ -382,7 +377,8 @@ def main(argv=None) -> int:
         for fr in fractions:
             specs.append(dict(base, name=f"anthropic-{fr * 100:g}%", kind="files", fraction=fr,
                               paths=[str(anthropic_subset(fr, tmp))], codebook=str(SAMPLE_CODEBOOK)))
-        warm_up = _export_once(args.embedder)
+        warm_up, cpu = _export_once(args.embedder)
+        print(cpu, flush=True)
         results = []
         for i, spec in enumerate(specs):
             spec["workdir"] = str(tmp / f"corpus{i}")
@@ -393,6 +389,7 @@ def main(argv=None) -> int:
             results.append(r)
         summary = summarise(results, startup := startup_seconds())
         summary["first_export_s"] = warm_up
+        summary["cpu"] = cpu
         print_table(results, summary)
         from bench_encoder import write_json
         data = {"command": " ".join([Path(sys.argv[0]).name] + sys.argv[1:]), "quick": args.quick,
@@ -409,14 +406,21 @@ def main(argv=None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _export_once(name: str) -> float:
-    """Build the fast encoder's ONNX export if it is not cached yet, outside any timed run; returns its seconds."""
+def _export_once(name: str) -> tuple[float, str]:
+    """Build the fast encoder's ONNX export if it is not cached yet, outside any timed run; returns its seconds and
+    the line saying which CPU this ran on and which recipe the encoder chose for it."""
+    import platform
+
+    from qualkit.embed.cpu import instruction_set, relevant_flags
+    line = f"CPU: {platform.machine()}, int8 flags {' '.join(relevant_flags())}, kernel family {instruction_set()}"
     if name != "minilm-fast":
-        return 0.0
+        return 0.0, line
+    from bench_encoder import cpu_line
+
     from qualkit.embed.fast import minilm_fast
-    e = minilm_fast()
+    e = minilm_fast(progress=lambda m: print(m, file=sys.stderr))
     e._load()
-    return e.export_seconds_
+    return e.export_seconds_, cpu_line(e)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ For seeded random slices of each corpus's participant segments (at least 6 words
 BERTopic exactly as `discover_themes` does (UMAP with exact cosine neighbours, HDBSCAN with the default
 min_topic_size for that size) and reports the outlier share, the number of topics, the largest topic's share, and
 whether the `auto` clustering would fall back (outliers or the largest topic above 50 %, or fewer than 2 topics).
-The size below which every slice falls back is the point `themes.clustering.BERTOPIC_MIN_SEGMENTS` records.
+What these figures showed, and the size chosen from them, is written at `themes.clustering.BERTOPIC_MIN_SEGMENTS`.
 
     python benchmarks/themes_small_corpus.py [--sizes 50,100,200,400,800,1600] [--seeds 0,1]
 """

@@ -104,8 +104,8 @@ def test_small_corpus_goes_straight_to_the_fallback_and_says_so(monkeypatch):
     res = discover_themes(segments, emb)
     assert res.method == "agglomerative"
     reason = res.run.params["clustering_info"]["fallback_reason"]
-    assert reason == (f"48 segments are fewer than {BERTOPIC_MIN_SEGMENTS}, below which BERTopic/HDBSCAN left most "
-                      "segments as outliers or in one topic on every measured corpus; UMAP/BERTopic not run")
+    assert reason == (f"48 segments are fewer than {BERTOPIC_MIN_SEGMENTS}, below which BERTopic's topics depended "
+                      "on the seed on the measured corpora; UMAP/BERTopic not run")
     assert any(n.startswith("fell back to agglomerative clustering: 48 segments are fewer than") for n in res.notes)
     assert len(res.themes) == 4
 
