@@ -55,12 +55,17 @@ def decision_labels(decisions: Iterable[Decision], index: SegmentIndex, codes: S
             continue
         for i in index.match(d.transcript_id, d.char_start, d.char_end, d.segment_id):
             labels[d.code][i] = label_of(d)
-    if implicit_negatives:
-        coded = {i for c in codes for i, y in labels[c].items() if y == 1}
-        for c in codes:
-            for i in coded:
-                labels[c].setdefault(i, 0)
-    return labels
+    return with_implicit_negatives(labels) if implicit_negatives else labels
+
+
+def with_implicit_negatives(labels: dict[str, dict[int, int]]) -> dict[str, dict[int, int]]:
+    """A copy of `labels` where every segment that carries some code is a 0 for each code nobody decided on it."""
+    out = {c: dict(v) for c, v in labels.items()}
+    coded = {i for v in labels.values() for i, y in v.items() if y == 1}
+    for v in out.values():
+        for i in coded:
+            v.setdefault(i, 0)
+    return out
 
 
 def label_of(decision: Decision) -> int:

@@ -23,7 +23,7 @@ from ..coding import Decision
 from ..embed import EmbeddingCache
 from .classifier import _kappa, _out_of_fold, sigmoid
 from .engine import Engine
-from .labels import decision_labels
+from .labels import decision_labels, with_implicit_negatives
 from .model import Suggestion
 
 # Nearest-example evidence, in logit units: EXAMPLE_WEIGHT * (c - EXAMPLE_COSINE), clipped to [-1.5, 4], where c is a
@@ -97,7 +97,8 @@ class LiveModel:
         e = self.engine
         decisions = list(decisions)
         explicit = decision_labels(decisions, e.index_, e.code_names, False, renames)
-        full = decision_labels(decisions, e.index_, e.code_names, e.params["implicit_negatives"], renames)
+        # the implicit "does not apply" labels from the same replay (not a second one)
+        full = with_implicit_negatives(explicit) if e.params["implicit_negatives"] else explicit
         changed = [c for c in e.code_names if explicit[c] != self._explicit[c]]
         implicit_only = [c for c in e.code_names if c not in changed and full[c] != e.labels_.get(c, {})]
         self._explicit = explicit
