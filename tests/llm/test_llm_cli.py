@@ -58,3 +58,37 @@ def test_a_server_that_is_down_is_one_line(tmp_path):
                                  "--llm-model", "m"])
     assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1
     assert "no language-model server answers at" in r.output
+
+
+def test_eval_with_llm(tmp_path, monkeypatch):
+    """`qualkit eval --llm ...` measures the language model the way it measures the embedding engine; the answers
+    are cached in the project, so a second evaluation makes no calls."""
+    import csv
+
+    from fakes import FakeEmbedder
+    monkeypatch.setattr("qualkit.pipeline.load_embedder", lambda name=None, **o: FakeEmbedder())
+    corpus = tmp_path / "t"
+    corpus.mkdir()
+    for n in ("P01.txt", "P02.txt"):
+        shutil.copy(SAMPLES / n, corpus / n)
+    with open(SAMPLES / "reference_codings.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["document"] in ("P01", "P02")]
+    with open(tmp_path / "codings.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    proj = tmp_path / "proj"
+    r = CliRunner()
+    for args in (["init", str(proj)], ["ingest", str(corpus), "-p", str(proj), "--unit", "sentence"],
+                 ["codebook", "use", str(CODEBOOK), "-p", str(proj)],
+                 ["import-codings", str(tmp_path / "codings.csv"), "-p", str(proj)]):
+        assert r.invoke(cli, args, catch_exceptions=False).exit_code == 0
+    with FakeLLMServer() as server:
+        args = ["eval", "-p", str(proj), "--fractions", "0", "--seeds", "0", "--llm", server.url, "--llm-model", MODEL]
+        res = r.invoke(cli, args, catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        assert f"llm:{MODEL} at {server.url}" in res.output and "mean kappa" in res.output
+        calls = server.chat_calls
+        assert calls > 0
+        res = r.invoke(cli, args, catch_exceptions=False)
+        assert res.exit_code == 0 and server.chat_calls == calls
