@@ -48,7 +48,7 @@ def main() -> None:
     st.set_page_config(page_title="qualkit", page_icon="🗂️", layout="wide")
     st.sidebar.title("qualkit")
     locked = sign_in_required()  # served beyond this machine: accounts, and only the project it was started on
-    path = project_dir() if not locked else (project_dir() or None)
+    path = project_dir()
     if path is None:
         show_flashes()
         if locked:

@@ -1,7 +1,6 @@
 """Bring in data, page by page logic (AppTest): participants' attributes edited in a table, a CSV's text and id
 columns picked from a preview, a Taguette project imported, each with its result line."""
 import sys
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
