@@ -47,7 +47,10 @@ def sample_snapshot():
     ingest(project, [src], participants_csv=src / "participants.csv")
     project.store.put_codebook(load_codebook(ROOT / "codebooks" / "ai_in_medicine.yaml"), by="bench")
     import_codings(project, src / "reference_codings.csv", coder="reference")
-    return project.store.snapshot(), "reference", "sentence"
+    from dataclasses import replace
+
+    # the reference codings are phrases inside long turns: sentences are the unit they are visible at
+    return replace(project.store.snapshot(), segments=()), "reference", "sentence"
 
 
 def serdif_snapshot():
