@@ -6,11 +6,11 @@ leaves the store as it was.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Mapping, Protocol, Sequence, runtime_checkable
 
 import sqlalchemy as sa
 
+from ..clock import now
 from ..ids import text_hash
 from ..store import schema as T
 
@@ -60,7 +60,7 @@ class StoreLLMCache:
     def put_many(self, model: str, answers: Mapping[str, dict]) -> None:
         if not answers:
             return
-        at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        at = now()
         with self.store.transaction() as conn:
             keys = list(answers)
             existing = set()

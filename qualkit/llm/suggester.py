@@ -13,7 +13,6 @@ import dataclasses
 import json
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from ..codebook.model import Codebook
 from ..coding import Decision
 from ..errors import QualkitError
+from ..clock import now
 from ..ids import stable_id, text_hash
 from ..run import Run
 from ..segment.model import Segment
@@ -68,10 +68,6 @@ class LLMRunStats:
         d["failed"] = [list(x) for x in self.failed[:50]]
         d["seconds"] = round(self.seconds, 2)
         return d
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class LLMSuggester:
@@ -144,7 +140,7 @@ class LLMSuggester:
         """Suggestions for every participant segment and code scoring at least params["floor"] (or above its
         threshold). Raises LLMError (one line) when the server is unreachable, too slow, lacks the model, or
         every segment's answer was malformed; the caller's store is untouched then."""
-        started, t0 = _now(), time.perf_counter()
+        started, t0 = now(), time.perf_counter()
         p = resolve_params(params)
         segs = [s for s in segments if s.role in p["roles"]]
         if not segs:
@@ -281,7 +277,7 @@ class LLMSuggester:
                                 "supported": float(jd.supported)},
                     evidence=jd.evidence, reasoning=jd.reasoning, supported=jd.supported))
         self.llm_cache.put_many(model_label, pending)  # only now: a failed run leaves the cache as it was
-        return replace(run, finished_at=_now()), out
+        return replace(run, finished_at=now()), out
 
     def _suggestion(self, rid, s, name, score, threshold, decided, model_label, cb_hash, dstate, *, nearest, kind,
                     components, evidence="", reasoning="", supported=True) -> Suggestion:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
+from ..clock import now
 from ..ids import stable_id
 from ..run import Run
 from .cache import LLMCache, MemoryLLMCache, cache_key
@@ -61,7 +61,7 @@ def name_themes(themes, quotes: Mapping[str, Sequence[str]], config: LLMConfig, 
     backend = backend or get_backend("openai", config)
     cache = llm_cache if llm_cache is not None else MemoryLLMCache()
     server = backend.model_info(config.model)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = now()
     out, failed, new, calls = [], [], {}, 0
     for t in themes:
         qs = list(quotes.get(t.id, ()))
@@ -108,7 +108,7 @@ def name_themes(themes, quotes: Mapping[str, Sequence[str]], config: LLMConfig, 
     rid = stable_id("run", "theme-names", server.id, server.digest, PROMPT_VERSION, json.dumps(params, sort_keys=True),
                     started)
     run = Run(id=rid, kind="theme-names", started_at=started, model=f"llm:{server.id}", model_version=server.digest,
-              seed=config.seed, params=params, finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              seed=config.seed, params=params, finished_at=now(),
               notes=f"{len(out)} theme(s) named, {len(failed)} without a usable answer, {calls} call(s)")
     return run, out
 
