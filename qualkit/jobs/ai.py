@@ -52,7 +52,7 @@ def _reused(report) -> str:
 
 def _machine_step(project_path: str, db: str | None, embedder: str | None, load, stage: str, step):
     """A job function: open the project, load the model, embed in batches, then `step(project, model, report)`
-    under `stage`; returns the summary `step` gives."""
+    under `stage`; returns the one-line summary `step` gives."""
     def run(progress: Progress) -> str:
         from ..pipeline import PipelineReport
         project = _open(project_path, db)
@@ -62,8 +62,8 @@ def _machine_step(project_path: str, db: str | None, embedder: str | None, load,
             _embed_in_batches(project, model, progress)
             progress(stage)
             report = PipelineReport()
-            summary, n = step(project, model, report)
-            progress("done", n, n)
+            summary = step(project, model, report)
+            # no progress report after the step: it has stored its run, so a cancel asked meanwhile cannot undo it
             return summary + _reused(report)
         finally:
             project.close()
@@ -76,7 +76,7 @@ def suggest_task(project_path: str, *, db: str | None = None, embedder: str | No
     def step(project, model, report):
         from ..pipeline import run_suggest
         run_, suggestions = run_suggest(project, model, seed=seed, report=report)
-        return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model})", len(suggestions)
+        return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model})"
     return _machine_step(project_path, db, embedder, load, "scoring codes for each segment", step)
 
 
@@ -100,7 +100,6 @@ def llm_suggest_task(project_path: str, *, url: str, model: str, db: str | None 
             run_, suggestions, stats = run_llm_suggest(
                 project, config, embedder=embedder, seed=seed,
                 progress=lambda done, total: progress("asking the language model, segment", done, total))
-            progress("done", len(suggestions), len(suggestions))
             return f"{len(suggestions):,} suggestions from run {run_.id[:8]} ({run_.model}): {stats.line()}"
         finally:
             project.close()
@@ -114,5 +113,5 @@ def themes_task(project_path: str, *, db: str | None = None, embedder: str | Non
     def step(project, model, report):
         from ..pipeline import run_themes
         result = run_themes(project, model, seed=seed, novelty=novelty, report=report)
-        return f"{len(result.themes)} candidate themes ({result.method})", len(result.themes)
+        return f"{len(result.themes)} candidate themes ({result.method})"
     return _machine_step(project_path, db, embedder, load, "clustering segments into candidate themes", step)
