@@ -6,6 +6,7 @@ themselves and the store. A second test uploads a broken file among good ones.
 
 Screenshots of every step go to /tmp/qualkit-shots/app/ (and the test's tmp_path).
 """
+import contextlib
 import os
 import re
 import subprocess
@@ -25,18 +26,12 @@ XSD = REPO.parent / "shared" / "schemas" / "refi-qda" / "Project-mrt2019.xsd"
 SLOW = 900_000  # ms: the first suggest run exports the model to ONNX on a fresh machine
 
 
-@pytest.fixture
-def app_url(tmp_path):
-    """`streamlit run app.py` with no project chosen (the start page), a home folder of its own."""
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("QUALKIT_PROJECT", "QUALKIT_SIGN_IN", "QUALKIT_DB")}
-    real_home = os.environ.get("HOME", str(Path.home()))
-    # the model's ONNX export and numba's cache stay in the real cache folder: exported once per machine
-    env.update(HOME=str(home), XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", f"{real_home}/.cache"),
-               QUALKIT_RECENT=str(home / "recent.json"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+@contextlib.contextmanager
+def serve(env: dict, folder: Path):
+    """`streamlit run app.py` with `env`, on loopback; yields its URL and stops it whatever happens."""
+    home = Path(env["HOME"])
     port = free_port()
-    log = open(tmp_path / "streamlit.log", "w")
+    log = open(folder / "streamlit.log", "w")
     proc = subprocess.Popen(streamlit_command(port, entry=Path(APP)), env=env, cwd=home, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -48,7 +43,7 @@ def app_url(tmp_path):
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text()[-2000:])
+            pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text()[-2000:])
         yield url
     finally:
         proc.terminate()
@@ -57,6 +52,20 @@ def app_url(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    """The app with no project chosen (the start page), a home folder of its own."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("QUALKIT_PROJECT", "QUALKIT_SIGN_IN", "QUALKIT_DB")}
+    real_home = os.environ.get("HOME", str(Path.home()))
+    # the model's ONNX export and numba's cache stay in the real cache folder: exported once per machine
+    env.update(HOME=str(home), XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", f"{real_home}/.cache"),
+               QUALKIT_RECENT=str(home / "recent.json"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    with serve(env, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -273,19 +282,8 @@ def test_sign_in_in_the_browser(tmp_path, browser_page):
     home = tmp_path / "home"
     home.mkdir()
     env = dict(os.environ, QUALKIT_PROJECT=str(tmp_path / "team"), QUALKIT_SIGN_IN="1", HOME=str(home))
-    port = free_port()
-    log = open(tmp_path / "streamlit.log", "w")
-    proc = subprocess.Popen(streamlit_command(port, entry=Path(APP)), env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
     page, shot = browser_page, Shots(browser_page, tmp_path, "signin")
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve(env, tmp_path) as url:
         page.goto(f"{url}/?coder=ana&page=Codebook")  # a name in the URL signs nobody in
         expect(page.get_by_role("heading", name="Sign in to Team study")).to_be_visible(timeout=60000)
         expect(page.get_by_text("Your name (coder)")).to_have_count(0)
@@ -302,10 +300,3 @@ def test_sign_in_in_the_browser(tmp_path, browser_page):
         expect(page.get_by_role("heading", name="Codebook")).to_be_visible(timeout=30000)  # the page asked for
         expect(page.get_by_text("Your name (coder)")).to_have_count(0)
         shot("signed-in")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
