@@ -166,11 +166,15 @@ class FastMiniLMEmbedder:
         self.isa = isa or instruction_set()
         self.export_seconds_ = 0.0  # time spent exporting on first use (0 when the cache had it)
         self._export: dict | None = None
+        self._export_dir: Path | None = None
         self._encoder: OnnxEncoder | None = None
 
     @property
     def export_dir(self) -> Path:
-        return self.cache_dir / "onnx" / f"all-MiniLM-L6-v2-{model_key(self.model_path, self.isa)}-{self.isa}"
+        if self._export_dir is None:  # hashing the model files takes a moment: once per embedder
+            key = model_key(self.model_path, self.isa)
+            self._export_dir = self.cache_dir / "onnx" / f"all-MiniLM-L6-v2-{key}-{self.isa}"
+        return self._export_dir
 
     @property
     def export_info(self) -> dict:

@@ -148,6 +148,10 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     run_id = stable_id("themes", seed, method, json.dumps(run_params, sort_keys=True, default=str),
                        codebook.hash if codebook else "", text_hash("\n".join(sorted(s.id for s in segs))))
 
+    vectors: dict[str, np.ndarray] = {}
+    if embedding_model is not None:  # every theme's candidate keywords in one encoder call
+        heads = sorted({w for c in members for w in kws[c][:labels.RERANK_TOP]})
+        vectors = dict(zip(heads, labels.encode(embedding_model, heads))) if heads else {}
     themes: list[Theme] = []
     cluster_theme: dict[int, str] = {}
     for c, m in members.items():
@@ -156,7 +160,7 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
         cluster_theme[c] = theme_id
         ranked = kws[c]
         if embedding_model is not None and ranked:
-            ranked = labels.rerank_keybert(ranked, x[m].mean(axis=0), embedding_model)
+            ranked = labels.rerank_keybert(ranked, x[m].mean(axis=0), vectors)
         keywords = labels.pick_keywords(ranked, int(p["keywords"]))
         member_segs = [segs[i] for i in m]
         themes.append(Theme(id=theme_id, run_id=run_id, label=labels.make_label(keywords),

@@ -12,6 +12,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from ..embed.base import normalise
 
+RERANK_TOP = 15  # c-TF-IDF candidates per theme re-ranked by similarity
+
 # Words that are frequent in any interview and say nothing about a theme.
 SPEECH_FILLERS = frozenset(
     "yeah yes okay ok um uh like just think know really actually mean gonna kind sort lot things thing "
@@ -52,9 +54,11 @@ def ctfidf_keywords(docs_by_cluster: Mapping[int, Sequence[str]], top_n: int = 3
     return out
 
 
-def rerank_keybert(candidates: list[str], centroid: np.ndarray, embedding_model, top: int = 15) -> list[str]:
+def rerank_keybert(candidates: list[str], centroid: np.ndarray, vectors: Mapping[str, np.ndarray],
+                   top: int = RERANK_TOP) -> list[str]:
     """Re-rank the `top` c-TF-IDF candidates by an equal mix of c-TF-IDF rank and cosine similarity to the
-    cluster centroid (KeyBERTInspired's idea); the rest keep their order.
+    cluster centroid (KeyBERTInspired's idea); the rest keep their order. `vectors` maps each of those candidates
+    to its unit vector (embedded once for all themes: one encoder call, not one per theme).
 
     Similarity alone promotes words that describe the whole corpus ("use ai") and odd bigrams; c-TF-IDF alone
     promotes frequent but vague words. The mix keeps distinctive words that also mean what the cluster means.
@@ -62,7 +66,7 @@ def rerank_keybert(candidates: list[str], centroid: np.ndarray, embedding_model,
     if not candidates:
         return candidates
     head = candidates[:top]
-    vecs = encode(embedding_model, head)
+    vecs = np.stack([vectors[h] for h in head])
     c = centroid / (np.linalg.norm(centroid) or 1.0)
     sims = vecs @ c
     span = float(sims.max() - sims.min()) or 1.0
