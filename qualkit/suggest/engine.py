@@ -56,11 +56,8 @@ class Engine:
     in `_`: `segments_`, `index_`, `X_` (segment vectors), `Q_` (question vectors), `P_` (prototype vectors),
     `zs_`, and per code `labels_` (from `set_labels`) and `models_` (from `train`)."""
 
-    def __init__(self, codebook: Codebook, embedder, *_legacy, cache: EmbeddingCache | None = None, seed: int = 0,
+    def __init__(self, codebook: Codebook, embedder, *, cache: EmbeddingCache | None = None, seed: int = 0,
                  params: dict | None = None):
-        segments = None
-        if _legacy:  # TRANSITION: Engine(segments, codebook, embedder) until learner.py/live.py call .fit(segments)
-            segments, codebook, embedder = codebook, embedder, _legacy[0]
         self.codebook = codebook
         self.embedder = embedder
         self.cache = cache
@@ -68,17 +65,6 @@ class Engine:
         self.params = resolve_params(params)
         self.codes = target_codes(codebook)
         self.code_names = [c.name for c in self.codes]
-        if segments is not None:
-            self.fit(segments)
-
-    _OLD_NAMES = frozenset({"segments", "index", "X", "Q", "P", "prev", "next", "protos", "zs", "models", "labels"})
-
-    def __getattr__(self, name):
-        # TRANSITION: the learned state was renamed with a trailing "_"; learner.py, live.py and ui/screens read the
-        # old names until they switch (then this goes)
-        if name in Engine._OLD_NAMES:
-            return getattr(self, name + "_")
-        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def fit(self, segments: Sequence[Segment]) -> "Engine":
         """Embed the segments (those with a role in params["roles"]), their questions and the codebook's

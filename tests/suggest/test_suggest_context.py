@@ -64,11 +64,11 @@ def test_interactive_update_is_deterministic_and_leaves_the_previous_model_alone
         learner = Learner(segs, CODEBOOK, FakeEmbedder())
         for d in ds[:-1]:
             learner.update(d)
-        before = learner.engine.models[ds[-1].code]
+        before = learner.engine.models_[ds[-1].code]
         coef = None if before is None else before.coef.copy()
         out = learner.update(ds[-1])
         if before is not None:  # the warm start copied the estimator instead of refitting it in place
-            assert np.array_equal(before.coef, coef) and before.estimator is not learner.engine.models[ds[-1].code].estimator
+            assert np.array_equal(before.coef, coef) and before.estimator is not learner.engine.models_[ds[-1].code].estimator
         return [(s.id, s.score) for s in out]
 
     assert replay() == replay()
