@@ -32,8 +32,17 @@ class Live:
 
 def embedder_for(model_id: str):
     """The registered embedder whose model_id is `model_id` (the one the suggest run used), or None."""
-    from ..embed import available_embedders, get_embedder
+    from ..embed import MINILM_ID, available_embedders, get_embedder
+
+    # the built-in ones by id, without constructing the fast one for nothing (its model_id exports the model)
+    if model_id == MINILM_ID:
+        return get_embedder("minilm")
+    if model_id.startswith(MINILM_ID + "+onnx"):
+        e = get_embedder("minilm-fast")
+        return e if e.model_id == model_id else None  # another recipe or CPU kind: its vectors are not cached
     for name in available_embedders():
+        if name in ("minilm", "minilm-fast"):
+            continue
         try:
             e = get_embedder(name)
         except (QualkitError, TypeError):  # a factory that needs options (a path) cannot be the run's model

@@ -254,13 +254,16 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
                 for r in reasons[:4]:
                     st.markdown(f"- {md_escape(r)}")
                 if k is not None:
-                    b1, b2, b3 = st.columns([1, 1, 2])
-                    b1.button("Accept" + (" (A)" if k == cursor else ""), key=f"review_accept{suffix}", type="primary" if k == cursor else
-                              "secondary", on_click=_decide, args=(accept, store, s, ctx.coder, name, segment_id))
+                    b1, b2 = st.columns(2)
+                    b1.button("Accept" + (" (A)" if k == cursor else ""), key=f"review_accept{suffix}",
+                              width="stretch", type="primary" if k == cursor else "secondary", on_click=_decide,
+                              args=(accept, store, s, ctx.coder, name, segment_id))
                     b2.button("Reject" + (" (R)" if k == cursor else ""), key=f"review_reject{suffix}",
-                              on_click=_decide, args=(reject, store, s, ctx.coder, name, segment_id))
-                    with b3.popover("Replace…", help="Reject this code and apply another one to the passage"):
-                        new_code = st.selectbox("Code", [n for n in others if n != name], key=f"review_replace_code{suffix}")
+                              width="stretch", on_click=_decide, args=(reject, store, s, ctx.coder, name, segment_id))
+                    with st.popover("Replace with another code…", width="stretch",
+                                    help="Reject this code and apply another one to the passage"):
+                        new_code = st.selectbox("Code", [n for n in others if n != name],
+                                                key=f"review_replace_code{suffix}")
                         st.button("Replace with this code", key=f"review_replace{suffix}", on_click=_replace,
                                   args=(store, s, new_code, ctx.coder, name, segment_id))
                 with st.expander("details"):
