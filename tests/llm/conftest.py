@@ -1,6 +1,5 @@
 import os
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -8,10 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # fake_server.py
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_transcripts"
-CODEBOOK = ROOT / "codebooks" / "ai_in_medicine.yaml"
-REAL_MODEL = "gemma-3-270m"
+from llm_ports import CODEBOOK, REAL_MODEL, ROOT, SAMPLES  # noqa: E402,F401  (one definition, shared by tests)
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +41,3 @@ def small_project(tmp_path):
     project.store.put_codebook(load_codebook(CODEBOOK))
     yield project
     project.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

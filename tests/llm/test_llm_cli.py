@@ -2,7 +2,7 @@
 import shutil
 
 from click.testing import CliRunner
-from conftest import CODEBOOK, SAMPLES
+from llm_ports import CODEBOOK, SAMPLES
 from fake_server import MODEL, FakeLLMServer
 
 from qualkit.cli import cli
@@ -52,7 +52,7 @@ def test_url_and_model_go_together(tmp_path):
 
 
 def test_a_server_that_is_down_is_one_line(tmp_path):
-    from conftest import free_port
+    from llm_ports import free_port
     proj = _project(tmp_path)
     r = CliRunner().invoke(cli, ["suggest", "-p", str(proj), "--llm", f"http://127.0.0.1:{free_port()}",
                                  "--llm-model", "m"])

@@ -4,7 +4,7 @@ answers parsed, evidence checked, provenance and cache), not its judgement."""
 import textwrap
 
 import pytest
-from conftest import REAL_MODEL
+from llm_ports import REAL_MODEL
 
 from qualkit.codebook import load_codebook
 from qualkit.llm import LLMConfig, ModelNotFound, StoreLLMCache, run_llm_suggest

@@ -3,7 +3,7 @@ same plumbing against a real llama.cpp server."""
 import json
 
 import pytest
-from conftest import free_port
+from llm_ports import free_port
 from fake_server import MODEL, FakeLLMServer, good_answer
 from fakes import FakeEmbedder
 

@@ -67,15 +67,16 @@ def test_accept_and_reject_in_the_browser_survive_a_reload(server, project_dir, 
         name.fill("ana")
         name.press("Enter")
         page.get_by_text("Most confident first").click()
-        expect(page.get_by_text("0 of 7 reviewed")).to_be_visible(timeout=30000)
-        page.get_by_role("button", name="Accept", exact=True).click()
+        expect(page.get_by_text("0 of 7 suggestions reviewed", exact=False)).to_be_visible(timeout=30000)
+        # The passage's selected suggestion carries the keyboard hint: P01's first passage, Human oversight first.
+        page.get_by_role("button", name="Accept (A)").click()
         expect(page.get_by_text("Accepted Human oversight.")).to_be_visible(timeout=30000)
-        page.get_by_role("button", name="Reject", exact=True).click()
+        page.get_by_role("button", name="Reject (R)").click()
         expect(page.get_by_text("Rejected Efficiency.")).to_be_visible(timeout=30000)
-        expect(page.get_by_text("2 of 7 reviewed")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("2 of 7 suggestions reviewed", exact=False)).to_be_visible(timeout=30000)
 
         page.reload()  # a new session: nothing may be lost
-        expect(page.get_by_text("2 of 7 reviewed")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("2 of 7 suggestions reviewed", exact=False)).to_be_visible(timeout=30000)
         page.get_by_text("Progress per code").click()
         page.screenshot(path=str(tmp_path / "after-reload-review.png"), full_page=True)
 
