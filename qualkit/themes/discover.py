@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
 import numpy as np
 
+from .. import clock
 from ..codebook.model import Codebook
 from ..embed.base import Embedder
 from ..errors import QualkitError
@@ -176,7 +176,7 @@ def discover_themes(segments: Sequence[Segment], embeddings: np.ndarray, *, code
     assignments.update({segments[i].id: None for i in short})
     n_out = sum(v is None for v in assignments.values())
     notes.append(f"{len(themes)} themes over {len(segs)} segments; {n_out} segments in no theme")
-    run = Run(id=run_id, kind="themes", started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    run = Run(id=run_id, kind="themes", started_at=clock.now(),
               model=_model_name(embedding_model), model_version=str(getattr(embedding_model, "model_version", "")),
               codebook_hash=codebook.hash if codebook else "", seed=seed,
               params=run_params, notes="\n".join(notes))

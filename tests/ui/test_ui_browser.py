@@ -3,54 +3,24 @@
 Needs Debian's chromium (/usr/bin/chromium); Playwright never downloads a browser here. Screenshots of every
 page are saved under the test's tmp_path.
 """
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from qualkit.project import Project
-from qualkit.ui import streamlit_command
+from ui_helpers import running_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGES = ["Project", "Bring in data", "Read", "Code by hand", "Review", "Codebook", "Candidate themes",
          "Compare & export"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(project_dir, tmp_path):
-    port = free_port()
-    env = dict(os.environ, QUALKIT_PROJECT=str(project_dir), HOME=str(tmp_path))  # no ~/.streamlit state
-    proc = subprocess.Popen(streamlit_command(port, entry=APP), env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: {proc.stdout.read().decode()[-2000:]}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_app(project_dir, tmp_path) as url:  # HOME=tmp_path: no ~/.streamlit state
+        yield url
 
 
 @pytest.mark.slow
