@@ -6,13 +6,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from qualkit.errors import InputError
 from qualkit.ingest import read_file
 from qualkit.ingest.pdf import strip_page_furniture
 
 DATA = Path(__file__).parents[1] / "data" / "ingest"
-PDPILOT = Path(__file__).parents[2] / "../shared/benchmarks/pdpilot-interviews/transcripts"
 
 
 def test_headers_footers_and_margin_numbers_are_dropped():
@@ -41,9 +41,8 @@ def test_broken_pdf(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not PDPILOT.exists(), reason="shared PDPilot benchmark not present")
 def test_all_pdpilot_transcripts():
-    files = sorted(PDPILOT.glob("P*.pdf"))
+    files = sorted(shared_path("benchmarks/pdpilot-interviews/transcripts").glob("P*.pdf"))
     assert len(files) == 7
     for f in files:
         [t] = read_file(f)

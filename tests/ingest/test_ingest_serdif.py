@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
-import pytest
+from shared_data import shared_path
 
 from qualkit.ingest import read_file
 
-SERDIF = Path(__file__).parents[2] / "../shared/benchmarks/serdif-usability/raw"
 
-
-@pytest.mark.skipif(not SERDIF.exists(), reason="shared SERDIF benchmark not present")
 def test_all_serdif_transcripts():
-    files = sorted(SERDIF.glob("*.odt"))
+    files = sorted(shared_path("benchmarks/serdif-usability/raw").glob("*.odt"))
     assert len(files) == 17
     for f in files:
         [t] = read_file(f)

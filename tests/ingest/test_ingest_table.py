@@ -6,12 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from qualkit.errors import InputError
 from qualkit.ingest import IngestNote, read_file, read_participants
 
 DATA = Path(__file__).parents[1] / "data" / "ingest"
-ANTHROPIC = Path(__file__).parents[2] / "../shared/benchmarks/anthropic-interviewer/all_transcripts.csv"
 
 
 def test_one_transcript_per_row_with_attributes():
@@ -101,9 +101,8 @@ def test_participants_errors(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not ANTHROPIC.exists(), reason="shared Anthropic benchmark not present")
 def test_anthropic_interviews():
-    ts = read_file(ANTHROPIC)
+    ts = read_file(shared_path("benchmarks/anthropic-interviewer/all_transcripts.csv"))
     assert len(ts) == 1250 and len({t.id for t in ts}) == 1250
     assert Counter(t.attributes["split"] for t in ts) == {"workforce": 1000, "creatives": 125, "scientists": 125}
     speakers = Counter((x.speaker, x.role) for t in ts for x in t.turns)

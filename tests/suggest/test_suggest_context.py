@@ -131,15 +131,11 @@ def test_question_text_splitting_only_the_tail_equals_splitting_the_whole_turn(t
 
 def test_question_text_tail_split_on_real_interviewer_turns():
     """The questions (interviewer turns) before the Anthropic interviews' first 600 answers: same either way."""
-    from pathlib import Path
-
     from qualkit.ingest import read_file
     from qualkit.segment import segment_transcript
-    path = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "anthropic-interviewer" / "all_transcripts.csv"
-    if not path.exists():
-        pytest.skip(f"{path} not found")
+    from shared_data import shared_path
     turns = []
-    for t in read_file(path):
+    for t in read_file(shared_path("benchmarks/anthropic-interviewer/all_transcripts.csv")):
         turns += [s.question for s in segment_transcript(t, "turn") if s.question]
         if len(turns) > 600:
             break
