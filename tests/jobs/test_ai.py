@@ -8,9 +8,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))
 
 from fakes import FakeEmbedder  # noqa: E402
-from review_data import make_project  # noqa: E402
+from review_data import project  # noqa: E402,F401  (the fixture)
 
-from qualkit.codebook.model import Code, Codebook  # noqa: E402
+from qualkit.codebook.model import Codebook  # noqa: E402
 from qualkit.jobs import DONE, FAILED, JobManager, suggest_task  # noqa: E402
 
 FAKE = FakeEmbedder()
@@ -18,13 +18,6 @@ FAKE = FakeEmbedder()
 
 def load(name):
     return FAKE
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = make_project(tmp_path)
-    yield p
-    p.close()
 
 
 def test_suggest_job_reports_stages_with_counts_and_stores_a_run(project):

@@ -1,8 +1,11 @@
 """A small project for review and UI tests: two ingested interviews, a three-code codebook, a suggest run
-with fake suggestions and a themes run with one candidate theme, all put in the store directly."""
+with fake suggestions and a themes run with one candidate theme, all put in the store directly. `make_project`
+builds it; the `project` fixture (import it: `from review_data import project`) opens it for one test."""
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from qualkit.codebook.model import Code, Codebook
 from qualkit.ids import stable_id
@@ -87,3 +90,11 @@ def make_project(root: Path) -> Project:
                    spread={"clinician": 0, "developer": 1})
     store.put_run(trun, themes=[theme, theme2])
     return project
+
+
+@pytest.fixture
+def project(tmp_path):
+    """make_project(tmp_path), open for the test and closed after it."""
+    p = make_project(tmp_path)
+    yield p
+    p.close()

@@ -1,5 +1,5 @@
 import pytest
-from review_data import make_project
+from review_data import project  # noqa: F401  (the fixture)
 
 from qualkit.codebook.model import Code
 from qualkit.errors import CodebookError, ProjectError
@@ -8,13 +8,6 @@ from qualkit.review import (ReviewError, Span, accept, add_code, add_memo, apply
                             dismiss_theme, edit_code, memos_for, merge_codes, order_queue, pending, progress,
                             promote_example, promote_theme, reject, remove_code, rename_code, replace, split_code,
                             undo_last)
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = make_project(tmp_path)
-    yield p
-    p.close()
 
 
 def by_code(store, code, transcript=None):

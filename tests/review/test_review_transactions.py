@@ -1,7 +1,7 @@
 """Multi-event review actions (rename, merge, split, promote theme) are one transaction each: a failure midway
 leaves the project exactly as it was (codebook, rename log, runs, theme events)."""
 import pytest
-from review_data import make_project
+from review_data import project  # noqa: F401  (the fixture)
 
 from qualkit.codebook.model import Code
 from qualkit.review import merge_codes, promote_theme, rename_code, split_code
@@ -9,13 +9,6 @@ from qualkit.review import merge_codes, promote_theme, rename_code, split_code
 
 class Boom(RuntimeError):
     pass
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = make_project(tmp_path)
-    yield p
-    p.close()
 
 
 def state(store):
