@@ -7,28 +7,13 @@ The table of cases is also in tests/data/bad/README.md; keep the two in step.
 from __future__ import annotations
 
 import csv
-import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from reliability_helpers import (  # tests/reliability/reliability_helpers.py
-    dump,
-    run_forked,
-)
+from refusal_checks import project_dir  # noqa: F401  (the fixture)
+from refusal_checks import BAD, P01, Case, case_is_refused, refused, run_cli
+from reliability_helpers import run_forked  # tests/reliability/reliability_helpers.py
 
 from qualkit.project import Project
-
-BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
-P01 = "Interviewer: How do you use the drafts?\n\nP01: I read every draft before it goes out.\n"
-
-
-@dataclass(frozen=True)
-class Case:
-    file: str
-    command: str  # ingest | participants | codebook | codings | qdpx | qdc
-    message: str  # regex the error must match (after "Error: <path>: ")
-
 
 CASES = [
     Case("empty.txt", "ingest", r"is empty: there is no transcript text in it"),
@@ -68,65 +53,16 @@ CASES = [
                                             r"document 'P01' \(85 characters\)"),
     Case("codings_missing_columns.csv", "codings", r"missing column\(s\) start_char, end_char, code; a codings CSV "
                                                    r"needs document, start_char, end_char, code"),
-    Case("dotdot.qdpx", "qdpx", r"unsafe entry name '\.\./\.\./etc/evil\.txt' \(absolute path or '\.\.'\); "
+    Case("dotdot.qdpx", "import", r"unsafe entry name '\.\./\.\./etc/evil\.txt' \(absolute path or '\.\.'\); "
                                 r"refusing to read this archive"),
-    Case("xxe.qdpx", "qdpx", r"project\.qde: contains a DOCTYPE/DTD, which REFI-QDA files never need; refusing it"),
-    Case("xxe.qdc", "qdc", r"contains a DOCTYPE/DTD, which REFI-QDA files never need; refusing it"),
+    Case("xxe.qdpx", "import", r"project\.qde: contains a DOCTYPE/DTD, which REFI-QDA files never need; refusing it"),
+    Case("xxe.qdc", "import", r"contains a DOCTYPE/DTD, which REFI-QDA files never need; refusing it"),
 ]
-
-
-@pytest.fixture
-def project_dir(tmp_path):
-    """A project holding one transcript, P01 (85 characters), so refused commands have something to change."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "P01.txt").write_text(P01, encoding="utf-8")
-    proj = tmp_path / "proj"
-    project = Project.init(proj)
-    from qualkit.project import ingest
-    ingest(project, [src / "P01.txt"])
-    project.close()
-    return proj
-
-
-def _args(case: Case, path: Path, proj: Path) -> list[str]:
-    return {"ingest": ["ingest", str(path), "-p", str(proj)],
-            "participants": ["ingest", str(proj.parent / "src" / "P01.txt"), "--participants", str(path),
-                             "-p", str(proj)],
-            "codebook": ["codebook", "check", str(path)],
-            "codings": ["import-codings", str(path), "-p", str(proj)],
-            "qdpx": ["import", str(path), "-p", str(proj)],
-            "qdc": ["import", str(path), "-p", str(proj)]}[case.command]
-
-
-def _run_cli(args: list[str]) -> None:
-    from qualkit.cli import cli
-    cli.main(args, prog_name="qualkit")
-
-
-def refused(path: Path, proj: Path, args: list[str], message: str, timeout: float = 60) -> None:
-    project = Project.open(proj)
-    before = dump(project.store)
-    project.close()
-    r = run_forked(_run_cli, args, timeout=timeout)
-    assert r.exitcode is not None, f"{path.name}: still running after {timeout} s"
-    assert "Traceback" not in r.stderr + r.stdout, r.stderr
-    assert r.exitcode == 1, f"{path.name}: exit code {r.exitcode}\n{r.stderr}"
-    first = r.stderr.splitlines()[0]
-    assert first.startswith(f"Error: {path}: "), first  # one line that names the file first
-    assert re.search(message, r.stderr), f"{path.name}: {r.stderr!r} does not match {message!r}"
-    project = Project.open(proj)
-    assert dump(project.store) == before, f"{path.name}: the store changed"
-    assert project.store.integrity_check() == []
-    project.close()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_bad_input_is_refused_clearly(case, project_dir):
-    path = BAD / case.file
-    assert path.exists(), f"regenerate with python {BAD / '_generate.py'}"
-    refused(path, project_dir, _args(case, path, project_dir),
-            case.message)
+    case_is_refused(case, project_dir)
 
 
 def test_the_table_covers_every_file_and_the_readme():
@@ -151,7 +87,7 @@ def test_huge_text_file_is_refused_before_reading(tmp_path, project_dir):
 
 
 def test_utf16_without_bom_succeeds(project_dir):
-    r = run_forked(_run_cli, ["ingest", str(BAD / "utf16_no_bom.txt"), "-p", str(project_dir)])
+    r = run_forked(run_cli, ["ingest", str(BAD / "utf16_no_bom.txt"), "-p", str(project_dir)])
     assert r.exitcode == 0, r.stderr
     project = Project.open(project_dir)
     try:
@@ -169,7 +105,7 @@ def test_one_100000_word_turn_succeeds_with_bounded_segments(tmp_path, project_d
         words = [w + ("." if i % 17 == 16 else "") for i, w in enumerate(words)]
     f = tmp_path / "long_turn.txt"
     f.write_text("Interviewer: Tell me everything?\n\nP01: " + " ".join(words) + "\n", encoding="utf-8")
-    r = run_forked(_run_cli, ["ingest", str(f), "-p", str(project_dir), "--max-chars", "1200"], timeout=120)
+    r = run_forked(run_cli, ["ingest", str(f), "-p", str(project_dir), "--max-chars", "1200"], timeout=120)
     assert r.exitcode == 0, r.stderr
     project = Project.open(project_dir)
     try:
@@ -183,7 +119,7 @@ def test_one_100000_word_turn_succeeds_with_bounded_segments(tmp_path, project_d
 
 
 def test_formula_cells_are_imported_as_text_and_neutralised_on_export(tmp_path, project_dir):
-    r = run_forked(_run_cli, ["import-codings", str(BAD / "codings_formula.csv"), "-p", str(project_dir)])
+    r = run_forked(run_cli, ["import-codings", str(BAD / "codings_formula.csv"), "-p", str(project_dir)])
     assert r.exitcode == 0, r.stderr
     from qualkit import export
     project = Project.open(project_dir)

@@ -16,22 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from refusal_checks import project_dir  # noqa: F401  (the fixture: the same one-transcript project)
+from refusal_checks import BAD, P01
+from refusal_checks import run_cli as _cli
 from reliability_helpers import dump, run_forked  # tests/reliability/reliability_helpers.py
-from test_bad_inputs import P01, project_dir  # noqa: F401 - the same one-transcript project fixture
 
 from qualkit.project import Project, ingest
-
-BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
-
-
-def _cli(args: list[str]) -> None:
-    from qualkit.cli import cli
-    cli.main(args, prog_name="qualkit")
 
 
 @pytest.fixture
 def proj(project_dir) -> Path:
-    """A project holding one transcript, P01, ingested from src/P01.txt (test_bad_inputs' fixture)."""
+    """A project holding one transcript, P01, ingested from src/P01.txt (refusal_checks' fixture)."""
     return project_dir
 
 

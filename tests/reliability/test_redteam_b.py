@@ -10,21 +10,13 @@ import csv
 import os
 import re
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from refusal_checks import project_dir  # noqa: F401  (the fixture)
+from refusal_checks import BAD, Case, case_is_refused, refused, run_cli
 from reliability_helpers import run_forked  # tests/reliability/reliability_helpers.py
-from test_bad_inputs import BAD, _run_cli, project_dir, refused  # noqa: F401  (project_dir is a fixture)
 
 from qualkit.project import Project
-
-
-@dataclass(frozen=True)
-class Case:
-    file: str
-    command: str  # ingest | codebook | published | codings | import
-    message: str  # regex the error must match (after "Error: <path>: ")
 
 
 CASES = [
@@ -95,19 +87,9 @@ CASES = [
 ]
 
 
-def _args(case: Case, path: Path, proj: Path) -> list[str]:
-    return {"ingest": ["ingest", str(path), "-p", str(proj)],
-            "codebook": ["codebook", "check", str(path)],
-            "published": ["report", "--published", str(path), "-p", str(proj)],
-            "codings": ["import-codings", str(path), "-p", str(proj)],
-            "import": ["import", str(path), "-p", str(proj)]}[case.command]
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
 def test_hostile_input_is_refused_clearly(case, project_dir):
-    path = BAD / case.file
-    assert path.exists(), f"regenerate with python {BAD / '_generate.py'}"
-    refused(path, project_dir, _args(case, path, project_dir), case.message)
+    case_is_refused(case, project_dir)
 
 
 SUCCEED = {"rb_survey_empty_row.csv", "rb_overlapping.srt", "rb_rtl_text.txt", "rb_control_chars.txt"}
@@ -123,7 +105,7 @@ def test_every_rb_file_is_a_case_and_a_readme_row():
 
 
 def _cli(args, timeout=120):
-    r = run_forked(_run_cli, args, timeout=timeout)
+    r = run_forked(run_cli, args, timeout=timeout)
     assert r.exitcode is not None, f"still running after {timeout} s"
     return r
 
@@ -287,7 +269,7 @@ def test_two_ingests_at_once_both_land_whole(tmp_path, project_dir):
                                                  + "\n", encoding="utf-8")
         files.append(f)
     ctx = mp.get_context("fork")
-    procs = [ctx.Process(target=_run_cli, args=(["ingest", str(f), "-p", str(project_dir)],)) for f in files]
+    procs = [ctx.Process(target=run_cli, args=(["ingest", str(f), "-p", str(project_dir)],)) for f in files]
     for p in procs:
         p.start()
     for p in procs:
