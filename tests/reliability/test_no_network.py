@@ -204,28 +204,22 @@ def test_qualkit_run_report_export_and_the_app_offline(tmp_path, offline):
 def _app_pages_offline(proj, tmp_path, env, log, cache_dir):
     import sys
     sys.path.insert(0, str(ROOT / "tests" / "ui"))
-    from ui_helpers import CHROMIUM, CHROMIUM_ARGS, running_app
+    from ui_helpers import chromium, running_app
+
+    from playwright.sync_api import expect
 
     from qualkit.ui.app import PAGES
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import expect, sync_playwright
 
     home = tmp_path / "home"
     home.mkdir()
     guarded = {k: env[k] for k in ("PYTHONPATH", "QUALKIT_NETLOG", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    with running_app(proj, home, dict(guarded, QUALKIT_CACHE=str(cache_dir))) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            for name in PAGES:
-                page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
-                expect(page.get_by_role("heading").first).to_be_visible(timeout=60000)
-                page.wait_for_timeout(1000)
-                assert not page.get_by_test_id("stException").count(), name
-                page.screenshot(path=str(tmp_path / f"offline-{name.split()[0].lower()}.png"))
-        finally:
-            browser.close()
+    with running_app(proj, home, dict(guarded, QUALKIT_CACHE=str(cache_dir))) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        for name in PAGES:
+            page.get_by_test_id("stSidebar").get_by_text(name, exact=True).click()
+            expect(page.get_by_role("heading").first).to_be_visible(timeout=60000)
+            page.wait_for_timeout(1000)
+            assert not page.get_by_test_id("stException").count(), name
+            page.screenshot(path=str(tmp_path / f"offline-{name.split()[0].lower()}.png"))
     assert log.read_text() == "", f"network access attempted by the app: {log.read_text()}"

@@ -4,15 +4,12 @@ Needs Debian's chromium (/usr/bin/chromium); Playwright never downloads a browse
 page are saved under the test's tmp_path.
 """
 import sys
-from pathlib import Path
 
 import pytest
 
 from qualkit.project import Project
-from ui_helpers import running_app
+from ui_helpers import chromium, running_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PAGES = ["Project", "Bring in data", "Read", "Code by hand", "Review", "Codebook", "Candidate themes",
          "Compare & export"]
 
@@ -25,12 +22,9 @@ def server(project_dir, tmp_path):
 
 @pytest.mark.slow
 def test_accept_and_reject_in_the_browser_survive_a_reload(server, project_dir, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{server}/?page=Review")
         name = page.get_by_role("textbox", name="Your name (coder)")
@@ -58,7 +52,6 @@ def test_accept_and_reject_in_the_browser_survive_a_reload(server, project_dir, 
                 expect(page.locator(".qk-label").first).to_have_text("Human oversight", timeout=30000)
             page.screenshot(path=str(tmp_path / f"page-{name.split()[0].lower()}.png"), full_page=True)
         assert not page.get_by_test_id("stException").count()
-        browser.close()
 
     p = Project.open(project_dir)
     try:

@@ -6,52 +6,20 @@ themselves and the store. A second test uploads a broken file among good ones.
 
 Screenshots of every step go to /tmp/qualkit-shots/app/ (and the test's tmp_path).
 """
-import contextlib
 import os
 import re
-import subprocess
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from qualkit.project import Project
-from qualkit.ui import streamlit_command
-from ui_helpers import APP, CHROMIUM, CHROMIUM_ARGS, REPO, SAMPLES, free_port
+from ui_helpers import REPO, SAMPLES, chromium, running_app
 
 SHOTS = Path("/tmp/qualkit-shots/app")
 XSD = REPO.parent / "shared" / "schemas" / "refi-qda" / "Project-mrt2019.xsd"
 SLOW = 900_000  # ms: the first suggest run exports the model to ONNX on a fresh machine
-
-
-@contextlib.contextmanager
-def serve(env: dict, folder: Path):
-    """`streamlit run app.py` with `env`, on loopback; yields its URL and stops it whatever happens."""
-    home = Path(env["HOME"])
-    port = free_port()
-    log = open(folder / "streamlit.log", "w")
-    proc = subprocess.Popen(streamlit_command(port, entry=Path(APP)), env=env, cwd=home, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start: " + (folder / "streamlit.log").read_text()[-2000:])
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
@@ -59,27 +27,19 @@ def app_url(tmp_path):
     """The app with no project chosen (the start page), a home folder of its own."""
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("QUALKIT_PROJECT", "QUALKIT_SIGN_IN", "QUALKIT_DB")}
     real_home = os.environ.get("HOME", str(Path.home()))
     # the model's ONNX export and numba's cache stay in the real cache folder: exported once per machine
-    env.update(HOME=str(home), XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", f"{real_home}/.cache"),
+    env = dict(XDG_CACHE_HOME=os.environ.get("XDG_CACHE_HOME", f"{real_home}/.cache"),
                QUALKIT_RECENT=str(home / "recent.json"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    with serve(env, tmp_path) as url:
+    with running_app(None, home, env) as url:
         yield url
 
 
 @pytest.fixture
 def browser_page(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1800}, accept_downloads=True)
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1440, "height": 1800}, accept_downloads=True)
+        yield context.new_page()
 
 
 class Shots:
@@ -281,9 +241,8 @@ def test_sign_in_in_the_browser(tmp_path, browser_page):
     p.close()
     home = tmp_path / "home"
     home.mkdir()
-    env = dict(os.environ, QUALKIT_PROJECT=str(tmp_path / "team"), QUALKIT_SIGN_IN="1", HOME=str(home))
     page, shot = browser_page, Shots(browser_page, tmp_path, "signin")
-    with serve(env, tmp_path) as url:
+    with running_app(tmp_path / "team", home, {"QUALKIT_SIGN_IN": "1"}) as url:
         page.goto(f"{url}/?coder=ana&page=Codebook")  # a name in the URL signs nobody in
         expect(page.get_by_role("heading", name="Sign in to Team study")).to_be_visible(timeout=60000)
         expect(page.get_by_text("Your name (coder)")).to_have_count(0)

@@ -1,5 +1,8 @@
 """Helpers the UI tests share (conftest.py holds only fixtures: its module name is not unique across folders)."""
+import contextlib
 from pathlib import Path
+
+import pytest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -52,6 +55,21 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
+@contextlib.contextmanager
+def chromium():
+    """`with chromium() as browser:` Debian's Chromium driven by Playwright (which never downloads a browser here),
+    closed on exit whatever happens. Not installed fails the test, never skips it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium is not installed ({CHROMIUM}): apt-get install -y chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -59,9 +77,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The shell's own choices of project, sign-in and database are not the test's: never passed on to the app.
+_NOT_INHERITED = ("QUALKIT_PROJECT", "QUALKIT_SIGN_IN", "QUALKIT_DB")
+
+
 class running_app:
-    """`with running_app(project_dir, tmp_path) as url:` the real app (streamlit run app.py) on loopback,
-    stopped on exit whatever happens."""
+    """`with running_app(project_dir, home) as url:` the real app (streamlit run app.py) on loopback with HOME=home
+    (its log: home/streamlit.log), stopped on exit whatever happens. project_dir None: no project chosen (the start
+    page). extra_env: the test's own settings (QUALKIT_SIGN_IN, caches, ...)."""
 
     def __init__(self, project_dir, home, extra_env=None):
         self.project_dir, self.home, self.extra_env = project_dir, home, dict(extra_env or {})
@@ -75,7 +98,10 @@ class running_app:
         from qualkit.ui import streamlit_command
 
         port = free_port()
-        env = dict(os.environ, QUALKIT_PROJECT=str(self.project_dir), HOME=str(self.home), **self.extra_env)
+        env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
+        env.update(HOME=str(self.home), **self.extra_env)
+        if self.project_dir is not None:
+            env["QUALKIT_PROJECT"] = str(self.project_dir)
         self.log = open(Path(self.home) / "streamlit.log", "w")
         self.proc = subprocess.Popen(streamlit_command(port, entry=APP), env=env, cwd=self.home, stdout=self.log,
                                      stderr=subprocess.STDOUT)
