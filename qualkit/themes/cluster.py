@@ -43,33 +43,101 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
                  zeroshot_topics: list[str] | None = None, zeroshot_min_similarity: float = 0.3,
                  seed_topics: list[list[str]] | None = None, nr_topics: int | None = None,
                  reduce_outliers: bool = False) -> tuple[np.ndarray, dict]:
-    """BERTopic over precomputed embeddings with UMAP seeded by `seed`.
+    """BERTopic's clustering over precomputed embeddings (UMAP seeded by `seed`, then HDBSCAN).
 
     Guidance (zero-shot or seed topics) needs `embedding_model`: BERTopic silently ignores it otherwise, so we
     refuse instead. The embeddings are copied because seeded fitting edits the array in place.
+
+    Without guidance, topic merging or outlier reduction, BERTopic's topics are HDBSCAN's clusters of UMAP's
+    projection, numbered by size (its c-TF-IDF and representations are not used here: labels.py labels every
+    clustering the same way), so UMAP and HDBSCAN are fitted directly with the objects BERTopic would fit
+    (`_plain_fit`). Importing bertopic imports sentence-transformers, torch, transformers and plotly (about 10 s
+    and 300 MB on two cores) for nothing on that path; guided fits, nr_topics and reduce_outliers use BERTopic.
     """
     if (zeroshot_topics or seed_topics) and embedding_model is None:
         raise QualkitError("codebook-guided themes need the loaded embedding model: pass embedding_model= "
                            "(BERTopic would otherwise ignore the codebook without saying so)")
+    if not (zeroshot_topics or seed_topics or nr_topics or reduce_outliers):
+        labels, umap_k = _plain_fit(embeddings, seed=seed, min_topic_size=min_topic_size, n_neighbors=n_neighbors,
+                                    n_components=n_components)
+        exact = True
+    else:
+        labels, umap_k = _bertopic_fit(texts, embeddings, seed=seed, min_topic_size=min_topic_size,
+                                       n_neighbors=n_neighbors, n_components=n_components,
+                                       embedding_model=embedding_model, zeroshot_topics=zeroshot_topics,
+                                       zeroshot_min_similarity=zeroshot_min_similarity, seed_topics=seed_topics,
+                                       nr_topics=nr_topics, reduce_outliers=reduce_outliers)
+        exact = not (zeroshot_topics or seed_topics)
+    info = {"algorithm": "bertopic", "umap_n_neighbors": umap_k, "umap_n_components": n_components,
+            "umap_neighbours": "exact cosine" if exact else "umap's own",
+            "hdbscan_min_cluster_size": min_topic_size, "reduce_outliers": reduce_outliers,
+            "nr_topics": nr_topics, "guidance": "zeroshot" if zeroshot_topics else ("seeded" if seed_topics else
+                                                                                    "none")}
+    if zeroshot_topics:
+        info["zeroshot_min_similarity"] = zeroshot_min_similarity
+    return labels, info
+
+
+def _umap_hdbscan(n: int, *, seed: int, min_topic_size: int, n_neighbors: int, n_components: int,
+                  knn=(None, None, None)):
+    """The UMAP and HDBSCAN models BERTopic is given (one definition for both paths)."""
     try:
-        from bertopic import BERTopic
         from hdbscan import HDBSCAN
         from umap import UMAP
     except ImportError as e:  # pragma: no cover - dependency missing
         raise QualkitError(f"theme discovery needs BERTopic ({e}); install it with: pip install bertopic") from e
+    cache_umap_compilation()
+    umap = UMAP(n_neighbors=min(n_neighbors, n - 1), n_components=n_components, min_dist=0.0, metric="cosine",
+                random_state=seed, precomputed_knn=knn)
+    hdb = HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean", cluster_selection_method="eom",
+                  prediction_data=True)
+    return umap, hdb
+
+
+def _plain_fit(embeddings: np.ndarray, *, seed: int, min_topic_size: int, n_neighbors: int,
+               n_components: int) -> tuple[np.ndarray, int]:
+    """What BERTopic.fit_transform(texts, embeddings) assigns without guidance: UMAP.fit_transform (on exact
+    cosine neighbours, knn.py), HDBSCAN.fit on the projection, topics renumbered by size. Returns (labels,
+    UMAP's n_neighbors)."""
+    emb = np.array(embeddings, dtype=np.float32, copy=True)
+    k = min(n_neighbors, len(emb) - 1)
+    umap, hdb = _umap_hdbscan(len(emb), seed=seed, min_topic_size=min_topic_size, n_neighbors=n_neighbors,
+                              n_components=n_components, knn=cosine_neighbours(emb, k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # UMAP warns that random_state disables parallelism: intended
+        reduced = umap.fit_transform(emb)
+        hdb.fit(reduced)
+    return by_size(np.asarray(hdb.labels_, dtype=int)), umap.n_neighbors
+
+
+def by_size(labels: np.ndarray) -> np.ndarray:
+    """Topics renumbered 0, 1, ... from the largest down, as BERTopic numbers them; -1 (outliers) stays. Ties go
+    to the topic seen first (BERTopic's order among equal sizes is its sort's; no theme depends on the numbers)."""
+    topics, first, counts = np.unique(labels[labels >= 0], return_index=True, return_counts=True)
+    order = sorted(range(len(topics)), key=lambda i: (-counts[i], first[i]))
+    mapping = {int(topics[i]): rank for rank, i in enumerate(order)}
+    return np.array([mapping.get(int(x), -1) for x in labels.tolist()], dtype=int)
+
+
+def _bertopic_fit(texts, embeddings, *, seed, min_topic_size, n_neighbors, n_components, embedding_model,
+                  zeroshot_topics, zeroshot_min_similarity, seed_topics, nr_topics, reduce_outliers
+                  ) -> tuple[np.ndarray, int]:
+    """BERTopic itself, for guided fits, topic merging and outlier reduction. Returns (labels, UMAP's n_neighbors)."""
+    try:
+        from bertopic import BERTopic
+    except ImportError as e:  # pragma: no cover - dependency missing
+        raise QualkitError(f"theme discovery needs BERTopic ({e}); install it with: pip install bertopic") from e
     from sklearn.feature_extraction.text import CountVectorizer
 
-    cache_umap_compilation()
     embedding_model = _backend(embedding_model)
     emb = np.array(embeddings, dtype=np.float32, copy=True)
     k = min(n_neighbors, len(texts) - 1)
     # Guided fits change what UMAP sees (seed topics edit the vectors, zero-shot topics take documents out), so
     # the neighbours are precomputed only for the plain fit.
     exact = not (zeroshot_topics or seed_topics)
-    umap = UMAP(n_neighbors=k, n_components=n_components, min_dist=0.0, metric="cosine", random_state=seed,
-                precomputed_knn=cosine_neighbours(emb, k) if exact else (None, None, None))
-    hdb = HDBSCAN(min_cluster_size=min_topic_size, metric="euclidean", cluster_selection_method="eom",
-                  prediction_data=True)
+    umap, hdb = _umap_hdbscan(len(texts), seed=seed, min_topic_size=min_topic_size, n_neighbors=n_neighbors,
+                              n_components=n_components,
+                              knn=cosine_neighbours(emb, k) if exact else (None, None, None))
     kwargs = {}
     if zeroshot_topics:
         kwargs.update(zeroshot_topic_list=list(zeroshot_topics), zeroshot_min_similarity=zeroshot_min_similarity)
@@ -84,15 +152,7 @@ def fit_bertopic(texts: list[str], embeddings: np.ndarray, *, seed: int, min_top
         if reduce_outliers and -1 in topics and len(set(topics)) > 1:
             topics = model.reduce_outliers(texts, topics, strategy="embeddings",
                                            embeddings=np.array(embeddings, dtype=np.float32, copy=True))
-    labels = np.asarray(topics, dtype=int)
-    info = {"algorithm": "bertopic", "umap_n_neighbors": umap.n_neighbors, "umap_n_components": n_components,
-            "umap_neighbours": "exact cosine" if exact else "umap's own",
-            "hdbscan_min_cluster_size": min_topic_size, "reduce_outliers": reduce_outliers,
-            "nr_topics": nr_topics, "guidance": "zeroshot" if zeroshot_topics else ("seeded" if seed_topics else
-                                                                                    "none")}
-    if zeroshot_topics:
-        info["zeroshot_min_similarity"] = zeroshot_min_similarity
-    return labels, info
+    return np.asarray(topics, dtype=int), umap.n_neighbors
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

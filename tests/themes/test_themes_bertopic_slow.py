@@ -135,3 +135,33 @@ def test_zero_shot_guidance_with_a_qualkit_embedder(real):
     assert res.method == "bertopic+zeroshot"
     assert res.run.model == embedder.model_id
     assert len([n for n in res.notes if " is closest to code " in n]) == len(res.themes) > 0
+
+
+def test_the_plain_fit_is_bertopics_clustering_without_importing_it(real, tmp_path):
+    """Unguided, BERTopic's topics are HDBSCAN's clusters of UMAP's projection numbered by size: qualkit fits the
+    two directly (bertopic's import brings torch and sentence-transformers) and must give BERTopic's labels."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from qualkit.themes import cluster
+
+    segments, emb, _, _ = real
+    np.save(tmp_path / "emb.npy", emb)
+    script = ("import sys, numpy as np\n"
+              "from qualkit.themes import cluster\n"
+              "labels, k = cluster.fit_bertopic([''] * 300, np.load(sys.argv[1]), seed=1, min_topic_size=10)\n"
+              "np.save(sys.argv[2], labels)\n"
+              "heavy = sorted(m for m in ('bertopic', 'torch', 'sentence_transformers') if m in sys.modules)\n"
+              "print(','.join(heavy))\n")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "emb.npy"), str(tmp_path / "lab.npy")],
+                         check=True, capture_output=True, text=True, timeout=600)
+    assert out.stdout.strip() == ""  # none of them imported
+    direct = np.load(tmp_path / "lab.npy")
+    via, _ = cluster._bertopic_fit([s.text for s in segments], emb, seed=1, min_topic_size=10, n_neighbors=15,
+                                   n_components=5, embedding_model=None, zeroshot_topics=None,
+                                   zeroshot_min_similarity=0.3, seed_topics=None, nr_topics=None,
+                                   reduce_outliers=False)
+    assert len(set(via.tolist())) >= 2
+    np.testing.assert_array_equal(direct, via)

@@ -70,3 +70,11 @@ def test_embedding_model_must_be_a_qualkit_embedder():
     with pytest.raises(QualkitError, match=r"embedding_model must be a qualkit Embedder .* not Bare: wrap a "
                                            r"SentenceTransformer in qualkit.embed.SentenceTransformerEmbedder"):
         discover_themes(segments, emb, embedding_model=Bare(), params={"clustering": "agglomerative"})
+
+
+def test_topics_are_numbered_by_size_as_bertopic_numbers_them():
+    from qualkit.themes.cluster import by_size
+
+    labels = np.array([5, -1, 2, 2, 7, 2, 7, -1, 5, 7, 9])  # sizes 5: 2, 2: 3, 7: 3, 9: 1
+    assert by_size(labels).tolist() == [2, -1, 0, 0, 1, 0, 1, -1, 2, 1, 3]  # equal sizes: first seen first
+    assert by_size(np.array([-1, -1])).tolist() == [-1, -1]
