@@ -13,10 +13,12 @@ Each corpus runs in its own child process (so peak RSS is that corpus's alone) w
   edit    one code's definition edited, then suggest and themes again (what is recomputed is reported);
   plain   SentenceTransformer.encode on the same distinct segment texts, same model, same batch size (on a
           seeded sample of at most --plain-sample texts), timed right after the cold run and again at the end;
-          the yardstick is the mean of the two, because the load of a shared machine drifts.
+          the yardstick is the mean of the two, because the load of a shared machine drifts. Each timing runs in a
+          process of its own (torch and the model never enter the corpus's process), so the corpus process's peak
+          RSS is the pipeline's alone; the baseline's peak is reported beside it.
 Ratios: overhead = cold end-to-end segments/s / plain segments/s (target >= 0.80); warm = warm / cold wall time
 (<= 0.10); scaling = seconds per segment at 100 % / at 25 % (within 10 % of linear); peak RSS of the full corpus
-(< 3 GB); start-up = `qualkit --help` wall time (< 1 s). Short runs are repeated and the median kept.
+(the pipeline's, < 3 GB); start-up = `qualkit --help` wall time (< 1 s). Short runs are repeated and the median kept.
 Stages that are not built yet are skipped with a note in the table and JSON. Results: benchmarks/results/*.json.
 """
 from __future__ import annotations
@@ -158,16 +160,33 @@ def _edit_pass(project_dir: Path, embedder, available: dict) -> dict:
 
 
 def _plain_throughput(texts: list[str], batch_size: int, sample: int, seed: int = 0) -> dict:
-    from bench_encoder import plain_encoder
-
+    """The plain SentenceTransformer.encode baseline, timed in a child process of its own: torch and the
+    sentence-transformers model never enter the pipeline's process, so the pipeline's peak RSS is its own."""
     if len(texts) > sample:
         texts = random.Random(seed).sample(texts, sample)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump({"texts": texts, "batch_size": batch_size}, f)
+    try:
+        p = subprocess.run([sys.executable, __file__, "--plain-child", f.name], capture_output=True, text=True,
+                           cwd=ROOT, check=True)
+    finally:
+        os.unlink(f.name)
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def plain_child(path: str) -> dict:
+    """Time plain SentenceTransformer.encode on the texts in the JSON file `path` (one warm-up batch first)."""
+    from bench_encoder import plain_encoder
+
+    job = json.loads(Path(path).read_text(encoding="utf-8"))
+    texts, batch_size = job["texts"], job["batch_size"]
     model = plain_encoder()
     model.encode(texts[:batch_size], batch_size=batch_size)  # warm-up: the first batch pays one-off costs
     t0 = time.perf_counter()
     model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     dt = time.perf_counter() - t0
-    return {"texts": len(texts), "seconds": dt, "segments_per_s": len(texts) / dt}
+    return {"texts": len(texts), "seconds": dt, "segments_per_s": len(texts) / dt,
+            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def child(spec: dict) -> dict:
@@ -201,15 +220,18 @@ def child(spec: dict) -> dict:
                  for _ in range(spec["repeats"] if cold["seconds"]["total"] <= SHORT_RUN_S else 1)]
     warm = _median_run(warm_runs)
     edit = _edit_pass(work / "project", embedder, available) if spec.get("edit", True) else {"skipped": "off"}
-    rss_pipeline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
     plain_after = _plain_throughput(texts, spec["batch_size"], spec["plain_sample"])
+    # the baseline ran in children of its own, so this process's peak is the pipeline's alone (Linux: KiB)
+    rss_pipeline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     seconds = (plain_before["seconds"] + plain_after["seconds"]) / 2
     plain = {"texts": plain_after["texts"], "seconds": seconds, "segments_per_s": plain_after["texts"] / seconds,
              "segments_per_s_after_cold": plain_before["segments_per_s"],
-             "segments_per_s_at_end": plain_after["segments_per_s"]}
+             "segments_per_s_at_end": plain_after["segments_per_s"],
+             "peak_rss_bytes": max(plain_before["peak_rss_bytes"], plain_after["peak_rss_bytes"])}
     return {"corpus": spec["name"], "embedder": spec["embedder"], "model_id": embedder.model_id,
             "skipped_stages": {k: v for k, v in available.items() if v}, "cold": cold, "cold_runs": len(runs),
-            "warm": warm, "edit": edit, "plain": plain, "peak_rss_bytes_pipeline": rss_pipeline}
+            "warm": warm, "edit": edit, "plain": plain, "peak_rss_bytes_pipeline": rss_pipeline,
+            "peak_rss_bytes_plain_baseline": plain["peak_rss_bytes"]}
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -247,8 +269,9 @@ def run_child(spec: dict) -> dict:
         return {"corpus": spec["name"], "error": (p.stderr or p.stdout).strip().splitlines()[-20:]}
     result = json.loads(p.stdout.strip().splitlines()[-1])
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far: only a new maximum is attributable.
-    result["peak_rss_bytes_children"] = after * 1024 if after > before else None
+    # ru_maxrss of children is the max over all children so far (the baseline's grandchildren included): only a
+    # new maximum is attributable, and it is the larger of the pipeline and its baseline, not the pipeline's.
+    result["peak_rss_bytes_corpus_process_tree"] = after * 1024 if after > before else None
     result["child_wall_s"] = wall
     return result
 
@@ -293,14 +316,15 @@ def summarise(results: list[dict], startup: dict) -> dict:
                           "marginal_seconds_per_segment": marginal, "fixed_seconds": t[lo] - marginal * n[lo]}
     full = anth.get(1.0)
     if full:
-        out["peak_rss_full_corpus_bytes"] = full.get("peak_rss_bytes_children") or full["peak_rss_bytes_pipeline"]
+        out["peak_rss_full_corpus_bytes"] = full["peak_rss_bytes_pipeline"]
+        out["peak_rss_full_corpus_plain_baseline_bytes"] = full["peak_rss_bytes_plain_baseline"]
     return out
 
 
 def print_table(results: list[dict], summary: dict) -> None:
     head = (f"{'corpus':<18}{'segs':>7}" + "".join(f"{s:>9}" for s in ("load",) + STAGES) +
             f"{'cold s':>9}{'seg/s':>8}{'plain/s':>8}{'overh.':>7}{'warm s':>8}{'warm r':>7}{'edit s':>8}"
-            f"{'RSS MB':>8}")
+            f"{'RSS MB':>8}{'plainMB':>8}")
     print(head)
     print("-" * len(head))
     for r in results:
@@ -309,12 +333,13 @@ def print_table(results: list[dict], summary: dict) -> None:
             continue
         s = r["cold"]["seconds"]
         stages = "".join(f"{s[k]:>9.2f}" if k in s else f"{'skip':>9}" for k in ("load_model",) + STAGES)
-        rss = (r.get("peak_rss_bytes_children") or r["peak_rss_bytes_pipeline"]) / 2**20
+        rss = r["peak_rss_bytes_pipeline"] / 2**20
         edit = r["edit"].get("seconds", {}).get("total")
         print(f"{r['corpus']:<18}{r['cold']['counts']['segments']:>7}{stages}{s['total']:>9.2f}"
               f"{r['segments_per_s']:>8.1f}{r['plain']['segments_per_s']:>8.1f}{r['overhead_ratio']:>7.2f}"
               f"{r['warm']['seconds']['total']:>8.2f}{r['warm_ratio']:>7.2f}"
-              f"{edit if edit is not None else float('nan'):>8.2f}{rss:>8.0f}")
+              f"{edit if edit is not None else float('nan'):>8.2f}{rss:>8.0f}"
+              f"{r['peak_rss_bytes_plain_baseline'] / 2**20:>8.0f}")
     print()
     for r in results:
         if "error" in r:
@@ -344,7 +369,9 @@ def print_table(results: list[dict], summary: dict) -> None:
               + ", ".join(f"{k} {v:.2f}" for k, v in sc["step_ratios"].items())
               + f"; fixed {sc['fixed_seconds']:.1f} s + {sc['marginal_seconds_per_segment'] * 1000:.2f} ms/segment")
     if "peak_rss_full_corpus_bytes" in summary:
-        print(f"  peak RSS, full Anthropic corpus: {summary['peak_rss_full_corpus_bytes'] / 2**30:.2f} GB (< 3 GB)")
+        print(f"  peak RSS, full Anthropic corpus: pipeline {summary['peak_rss_full_corpus_bytes'] / 2**30:.2f} GB "
+              f"(< 3 GB); the plain torch baseline, in its own process: "
+              f"{summary['peak_rss_full_corpus_plain_baseline_bytes'] / 2**30:.2f} GB")
     print(f"  start-up `qualkit --help`: {summary['startup_s']:.2f} s (< 1 s)")
 
 
@@ -361,7 +388,11 @@ def main(argv=None) -> int:
     ap.add_argument("--plain-sample", type=int, default=2000, help="max texts for the plain-encode baseline")
     ap.add_argument("--json", type=Path, help="write the JSON here (default benchmarks/results/run_all-*.json)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--plain-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.plain_child:
+        print(json.dumps(plain_child(args.plain_child)))
+        return 0
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
         return 0
