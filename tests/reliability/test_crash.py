@@ -240,12 +240,18 @@ def _kill_loop(fn, args, target: Path, expected, old: bytes, seed: int) -> None:
         assert complete(target.read_bytes())
 
 
-def test_kill_during_qdpx_export_leaves_no_half_written_file(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", files=40, turns=40)
+def _project_with_codebook(tmp_path: Path, files: int) -> Path:
+    """A project of `files` generated transcripts (as many turns each) and the sample codebook, made by the CLI."""
+    corpus = make_corpus(tmp_path / "corpus", files=files, turns=files)
     proj = tmp_path / "proj"
     Project.init(proj).close()
     cli("ingest", corpus, "-p", proj)
     cli("codebook", "use", ROOT / "codebooks" / "ai_in_medicine.yaml", "-p", proj)
+    return proj
+
+
+def test_kill_during_qdpx_export_leaves_no_half_written_file(tmp_path):
+    proj = _project_with_codebook(tmp_path, 40)
     with _opened(proj) as p:
         names = p.store.codebook().names
         p.store.record([Decision(id=stable_id("x", i), transcript_id=f"P{i % 40:02d}", char_start=5, char_end=40,
@@ -281,11 +287,7 @@ def _is_complete_zip(data: bytes) -> bool:
 
 
 def test_kill_during_report_export_leaves_no_half_written_file(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", files=30, turns=30)
-    proj = tmp_path / "proj"
-    Project.init(proj).close()
-    cli("ingest", corpus, "-p", proj)
-    cli("codebook", "use", ROOT / "codebooks" / "ai_in_medicine.yaml", "-p", proj)
+    proj = _project_with_codebook(tmp_path, 30)
     with _opened(proj) as p:
         names = p.store.codebook().names
         p.store.record([Decision(id=stable_id("r", i), transcript_id=f"P{i % 30:02d}", char_start=5 + i,
