@@ -186,7 +186,17 @@ def plain_child(path: str) -> dict:
     model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
     dt = time.perf_counter() - t0
     return {"texts": len(texts), "seconds": dt, "segments_per_s": len(texts) / dt,
-            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+            "peak_rss_bytes": _vm_hwm()}
+
+
+def _vm_hwm() -> int:
+    """This process's own RSS high-water mark (VmHWM, bytes). Not ru_maxrss: Linux carries that over from the
+    process that forked and exec'd us, so a baseline started by the pipeline would report the pipeline's peak."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def child(spec: dict) -> dict:
