@@ -52,6 +52,28 @@ def test_a_segment_shows_all_its_pending_suggestions_with_question_and_neighbour
     assert any(r.startswith("- mentions ‘read’") for r in md.splitlines())  # plain reasons first
 
 
+def test_the_heading_names_the_transcript_once_and_each_score_its_codes_threshold(review):
+    review.radio(key="review_order").set_value("Transcript order").run()
+    assert review.subheader[0].value == "P01 · passage 1"  # the speaker is the transcript's id: said once
+    md = text(review).splitlines()
+    assert "**[1]** ▶ selected · score **0.95** ≥ this code's threshold **0.50**: the AI would code this" in md
+    assert "**[2]** · score **0.10** < this code's threshold **0.50**: the AI would not code this" in md
+
+
+def test_a_speaker_other_than_the_transcript_is_named_and_close_scores_get_the_decimals_that_tell_them_apart():
+    from qualkit.segment.model import Segment
+    from qualkit.suggest.model import Suggestion
+    from qualkit.ui.screens.review import _against_threshold, _where
+    assert _where(Segment("s", "P07", "turn", 2, "Participant", "participant", 0, 1, "x", 1)) == \
+        "P07 · Participant · passage 3"
+    s = Suggestion("x", "run", "s", "P07", 0, 1, "Trust", score=0.9, threshold=0.1)  # the live figures replace these
+    assert _against_threshold(s, 0.0558, 0.0562) == \
+        "score **0.0558** < this code's threshold **0.0562**: the AI would not code this"
+    assert _against_threshold(s, 0.062, 0.058, " (was 0.04 when suggested)") == \
+        "score **0.062** (was 0.04 when suggested) ≥ this code's threshold **0.058**: the AI would code this"
+    assert _against_threshold(s, 0.5, 0.5) == "score **0.50** ≥ this code's threshold **0.50**: the AI would code this"
+
+
 def test_accept_one_reject_another_then_the_next_passage_comes(review, project_dir):
     review.radio(key="review_order").set_value("Transcript order").run()
     review.button(key="review_accept").click().run()
@@ -84,7 +106,7 @@ def test_orders_and_filters(review):
     review.selectbox(key="review_code").set_value("(all)").run()
     review.selectbox(key="review_participant").set_value("P02").run()
     review.radio(key="review_order").set_value("Transcript order").run()
-    assert review.subheader[0].value.startswith("P02 · P02 · passage")
+    assert review.subheader[0].value.startswith("P02 · passage")
 
 
 def test_next_and_previous(review, project_dir):

@@ -49,9 +49,10 @@ def reference(code: str) -> dict[str, list[tuple[int, int]]]:
 
 
 def current_passage(page, store):
-    """(transcript id, segment) of the passage the page shows, from its header 'P01 · P01 · passage 5'."""
+    """(transcript id, segment) of the passage the page shows, from its header 'P01 · passage 5' (or, when the
+    speaker is not the transcript's id, 'P01 · Participant · passage 5')."""
     head = page.locator('[data-testid="stHeading"]').filter(has_text=" · passage ").first.inner_text()
-    m = re.match(r"(\S+) · .* · passage (\d+)", head.strip())
+    m = re.match(r"(\S+) · (?:.* · )?passage (\d+)", head.strip())
     tid, n = m.group(1), int(m.group(2)) - 1
     return next(s for s in store.segments(transcript_id=tid) if s.index == n)
 

@@ -30,6 +30,24 @@ def _ss():
     return st.session_state
 
 
+def _where(seg) -> str:
+    """The passage's heading: 'P01 · passage 3', with the speaker too when it is not the transcript's own id
+    ('P07 · Participant · passage 3')."""
+    who = seg.transcript_id if seg.speaker == seg.transcript_id else f"{seg.transcript_id} · {seg.speaker}"
+    return f"{who} · passage {seg.index + 1}"
+
+
+def _against_threshold(s, score: float, threshold: float, note: str = "") -> str:
+    """'score **0.08** ≥ this code's threshold **0.06**: the AI would code this' (or '<' and 'would not') for the
+    suggestion `s` at its live `score` and `threshold` (the verdict is the library's rule, Suggestion.above_threshold),
+    with as many decimals (up to 4) as it takes for two different numbers not to print alike; `note` follows the
+    score."""
+    digits = next((d for d in (2, 3, 4) if f"{score:.{d}f}" != f"{threshold:.{d}f}"), 2)
+    would = dc_replace(s, score=score, threshold=threshold).above_threshold
+    sign, verdict = ("≥", "the AI would code this") if would else ("<", "the AI would not code this")
+    return f"score **{score:.{digits}f}**{note} {sign} this code's threshold **{threshold:.{digits}f}**: {verdict}"
+
+
 def _decide(action, store, s, coder, name, segment_id) -> None:
     verb = "Accepted" if action is accept else "Rejected"
     if guarded(action, store, s, coder, success=f"{verb} {name}.") is not None:
@@ -212,8 +230,7 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
     pos = queue.index(segment_id) if segment_id in queue else None
     left, right = st.columns([3, 2])  # the passage and its suggestions side by side: decide without scrolling
     with left, st.container(border=True):
-        where = f"{seg.transcript_id} · {seg.speaker} · passage {seg.index + 1}"
-        st.subheader(where)
+        st.subheader(_where(seg))
         if pos is not None:
             st.caption(f"{pos + 1} of {len(queue)} passages in this order")
         before = [x for x in segments if x.index < seg.index][-2:]
@@ -243,10 +260,9 @@ def _segment(ctx, segment_id, index, verdicts, code, score, threshold, model, qu
                 st.subheader(name)
                 status = {None: "", "accept": " · ✓ accepted", "apply": " · ✓ coded", "reject": " · ✗ rejected",
                           "remove": " · ✗ removed"}.get(v, f" · {v}")
-                would = "the AI would code this" if now >= thr else "below this code's threshold"
                 changed = f" (was {s.score:.2f} when suggested)" if abs(now - s.score) >= 0.005 else ""
                 head = f"**[{k + 1}]**{' ▶ selected' if k == cursor else ''} · " if k is not None else ""
-                st.markdown(f"{head}score **{now:.2f}**{changed} · {would}{status}")
+                st.markdown(f"{head}{_against_threshold(s, now, thr, changed)}{status}")
                 if s.mode == "promoted-theme":
                     st.caption("From promoted theme")
                 reasons = (model.reasons(s.segment_id, name) if model and model.knows(name) else []) \
