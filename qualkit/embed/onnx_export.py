@@ -1,22 +1,24 @@
-"""The fast encoder's one-off export: torch.onnx graph, SmoothQuant, int8 rewrite, and a check against the reference.
+"""The fast encoder's one-off export: the ONNX graphs built from the packaged weights, SmoothQuant, int8, a check.
 
-Needs torch, transformers and onnx (export time only; the runtime encoder in fast.py needs only onnxruntime).
-Steps, and why:
-- SmoothQuant: a few hidden channels carry outlier activations, which per-token int8 quantises badly, so before
-  export they are moved into the weights (x @ W == (x / s) @ (s * W), exact in float32), with per-channel scales
-  calibrated on fixed text (CALIBRATION and seeded word salad from the vocabulary), so the export is deterministic.
-- The float32 graph (mean pooling included) is exported once; the int8 graph is the same graph rewritten by
-  onnx_graph.quantise_per_token, with the first layer's feed-forward output kept float32 (FLOAT_LAYERS).
-- The int8 recipe depends on the CPU (cpu.py): int8 weights where the u8 x s8 kernel sums exactly ("int8-s8"),
-  the same integers stored as uint8 with zero point 128 where AVX2's u8 x s8 kernel would saturate ("int8-u8":
-  ONNX Runtime's u8 x u8 kernel widens to int16 first, so it is exact, at some cost in speed). Both compute the same
-  integer products, so they give the same vectors. 7-bit weights (the quantiser's "reduce_range", which also
-  avoids saturation) were measured and lose too much: worst held-out cosine 0.986.
+Needs onnx, onnxruntime and safetensors; torch and transformers only for the reference vectors of the check's
+first step (30 short texts). Steps, and why:
+- The float32 graph is built by onnx_build from model.safetensors (no torch.onnx tracing: seconds instead of a
+  minute, and the graph is laid out for speed) and checked against the unmodified torch model
+  (sentence-transformers' mean pooling) on the CALIBRATION sentences: below FP32_MIN the export stops.
+- SmoothQuant: a few hidden channels carry outlier activations, which per-token int8 quantises badly, so they are
+  moved into the weights (x @ W == (x / s) @ (s * W)), with per-channel input maxima calibrated over the real
+  tokens of fixed text (CALIBRATION and seeded word salad from the vocabulary), run through the float32 graph with
+  its linear inputs as extra outputs: the export is deterministic.
+- The int8 graph: every linear layer but the first feed-forward output (FLOAT_LAYERS) as a per-token int8 product.
+  The recipe depends on the CPU (cpu.py): int8 weights where the u8 x s8 kernel sums exactly ("int8-s8"), the
+  same integers stored as uint8 with zero point 128 where AVX2's u8 x s8 kernel would saturate ("int8-u8": ONNX
+  Runtime's u8 x u8 kernel widens to int16 first, so it is exact). Both compute the same integer products, so
+  they give the same vectors. 7-bit weights were measured and lose too much (worst held-out cosine 0.986), and so
+  do 7-bit activations with int8 weights (0.992 held-out; exact on AVX2 and 5 % faster there).
 - Before the export is used, the encoder as it will run (short texts through float32, the rest int8) is checked on
-  HELD_OUT texts, none of which calibrated anything, against the float32 graph, which is itself checked against
-  the unmodified torch model (sentence-transformers' mean pooling) on the calibration texts. If the worst cosine is
-  below VERIFY_MIN the float32 graph is used instead, and the caller is told in one line. What was chosen and
-  measured is written to export.json.
+  HELD_OUT texts, none of which calibrated anything, against the float32 graph. If the worst cosine is below
+  VERIFY_MIN the float32 graph is used instead, and the caller is told in one line. What was chosen and measured
+  is written to export.json.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import os
 import shutil
 import tempfile
 import time
-import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -34,13 +36,13 @@ import numpy as np
 from ..errors import QualkitError
 from .cpu import EXACT_INT8
 
-EXPORT_VERSION = "v6"  # bump when anything below changes: it keys the export folder and the model id
+EXPORT_VERSION = "v7"  # bump when anything below changes: it keys the export folder and the model id
 SMOOTH_ALPHA = 0.8  # SmoothQuant migration strength: 0.8 gave the best worst-case cosine of 0.5 / 0.7 / 0.8 / 0.9 / 1.0
 # The first layer's feed-forward output takes the GELU activations with the largest outliers; quantising it put one
 # of 14,079 Anthropic texts at cosine 0.986 to the reference (benchmarks/README.md).
-FLOAT_LAYERS = ("/layer.0/output/dense/",)
-# How each int8 recipe stores its weights (onnx_graph.quantise_per_token): same levels, signed or shifted unsigned.
-RECIPES = {"int8-s8": {"levels": 127, "unsigned": False}, "int8-u8": {"levels": 127, "unsigned": True}}
+FLOAT_LAYERS = ("layer0.ffn_out",)  # onnx_build.linear_names
+# How each int8 recipe stores its weights (onnx_build.Quant): the same integers, signed or shifted unsigned.
+RECIPES = {"int8-s8": {"act_levels": 127, "unsigned": False}, "int8-u8": {"act_levels": 127, "unsigned": True}}
 CALIBRATION_SALAD = 150  # word-salad texts for calibration: 150 gave a better worst held-out cosine than 600
 FP32_MIN = 0.9999  # the float32 graph against torch: only rounding may differ
 # The held-out check's bar: the guarantee is 0.99 on every text of the benchmark corpora; held-out text must clear
@@ -125,56 +127,51 @@ def held_out_texts(model_path: Path, n_salad: int = 60) -> list[str]:
 
 def export_onnx(model_path: str | os.PathLike, out_dir: str | os.PathLike, *, isa: str,
                 progress: Callable[[str], None] | None = None) -> dict:
-    """Export, rewrite and check the encoder for the CPU kind `isa` (cpu.instruction_set()) into `out_dir`.
+    """Build, calibrate and check the encoder for the CPU kind `isa` (cpu.instruction_set()) into `out_dir`.
 
     Writes `model.fp32.onnx`, `model.int8.onnx` (unless no int8 recipe passed) and `export.json` into a temporary
     folder renamed into place, so a crash or a concurrent export never leaves a half-written export where a reader
     would load it. Returns export.json's content: {"recipe", "isa", "check": {...}, "tried": [...]}. `progress`
-    gets one line when the float32 graph had to be chosen. Raises QualkitError when torch, transformers or onnx
-    are missing.
+    gets one line when the float32 graph had to be chosen. Raises QualkitError when onnx, torch or transformers
+    are missing, or when the float32 graph differs from the torch model.
     """
     out_dir = Path(out_dir)
     if (out_dir / "export.json").exists():
         return json.loads((out_dir / "export.json").read_text())
     try:
         import onnx
-        import torch
-        from transformers import AutoModel
     except ImportError as e:
-        raise QualkitError(f"exporting the fast encoder needs torch, transformers and onnx ({e}): run "
-                           "`pip install onnx`, or use the reference embedder 'minilm'") from None
-    from transformers.utils import logging as hf_logging
-
-    from . import onnx_graph
+        raise QualkitError(f"exporting the fast encoder needs onnx ({e}): run `pip install onnx`, or use the "
+                           "reference embedder 'minilm'") from None
+    from . import onnx_build
     from .fast import OnnxEncoder, load_tokenizer
 
     model_path = Path(model_path)
-    bars_were_on = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # the user sees one line saying what happens, not a weights progress bar
-    try:
-        model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager",
-                                          local_files_only=True).eval()
-    finally:
-        if bars_were_on:
-            hf_logging.enable_progress_bar()
+    weights = onnx_build.load_weights(model_path)
+    config = onnx_build.BertConfig.read(model_path)
     check = held_out_texts(model_path)
-    calibration, torch_vectors = _calibration_inputs(model_path), {}
-    _smooth(model, calibration, torch_vectors)
+    calibration = list(CALIBRATION) + _vocabulary_sentences(model_path, CALIBRATION_SALAD, seed=20240601)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir.parent))
+    # Importing torch takes ~10 s of mostly one core; ONNX Runtime's calibration meanwhile runs outside the GIL.
+    pool = ThreadPoolExecutor(max_workers=1)
+    torch_job = pool.submit(_torch_reference, model_path, list(CALIBRATION))
     try:
-        _export_fp32(model, tmp / "model.fp32.onnx")
+        onnx.save(onnx_build.build(model_path, weights=weights), str(tmp / "model.fp32.onnx"))
         fp32 = OnnxEncoder(tmp, load_tokenizer(model_path), int8=False)
-        agree = _cosines(fp32.encode(list(calibration[2])), torch_vectors["pooled"]).min()
-        if agree < FP32_MIN:  # a broken export, not a rounding difference: nothing to fall back to
+        xmax = _input_maxima(onnx_build.build(model_path, weights=weights, taps=True), model_path, calibration)
+        torch_version, torch_vectors = torch_job.result()
+        agree = _cosines(fp32.encode(list(CALIBRATION)), torch_vectors).min()
+        if agree < FP32_MIN:  # a broken graph, not a rounding difference: nothing to fall back to
             raise QualkitError(f"{tmp / 'model.fp32.onnx'}: the float32 ONNX graph differs from the torch model "
                                f"(worst cosine {agree:.5f} < {FP32_MIN}); use the reference embedder 'minilm'")
+        smooth = onnx_build.smooth_scales(xmax, onnx_build.linear_weights(weights, config), SMOOTH_ALPHA)
         reference = fp32.encode(check)
         tried = []
         recipe, worst = "fp32", 1.0
         for name in candidate_recipes(isa):
-            int8 = onnx_graph.quantise_per_token(onnx.load(str(tmp / "model.fp32.onnx")), keep_float=FLOAT_LAYERS,
-                                                 **RECIPES[name])
+            int8 = onnx_build.build(model_path, weights=weights, quant=onnx_build.Quant(**RECIPES[name]),
+                                    smooth=smooth, keep_float=FLOAT_LAYERS)
             onnx.save(int8, str(tmp / "model.int8.onnx"))
             cos = _cosines(OnnxEncoder(tmp, load_tokenizer(model_path), int8=True).encode(check), reference)
             tried.append({"recipe": name, "worst_cosine": round(float(cos.min()), 5),
@@ -190,7 +187,7 @@ def export_onnx(model_path: str | os.PathLike, out_dir: str | os.PathLike, *, is
         info = {"recipe": recipe, "isa": isa, "version": EXPORT_VERSION,
                 "check": {"texts": len(check), "worst_cosine": round(worst, 5), "bar": VERIFY_MIN,
                           "fp32_vs_torch_worst": round(float(agree), 6)},
-                "tried": tried, "source": str(model_path), "torch": torch.__version__, "at": time.time()}
+                "tried": tried, "source": str(model_path), "torch": torch_version, "at": time.time()}
         (tmp / "export.json").write_text(json.dumps(info) + "\n")
         try:
             os.rename(tmp, out_dir)
@@ -198,6 +195,7 @@ def export_onnx(model_path: str | os.PathLike, out_dir: str | os.PathLike, *, is
             if not (out_dir / "export.json").exists():
                 raise
     finally:
+        pool.shutdown(wait=True)
         shutil.rmtree(tmp, ignore_errors=True)
     return json.loads((out_dir / "export.json").read_text())
 
@@ -211,32 +209,65 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.asarray(a, np.float64) * np.asarray(b, np.float64)).sum(axis=1)
 
 
-def _export_fp32(model, path: Path) -> None:
-    import torch
-
-    ids = torch.ones(2, 16, dtype=torch.long)
-    axes = {"batch": 0, "tokens": 1}
-    dyn = {k: {v: n for n, v in axes.items()} for k in ("input_ids", "attention_mask", "token_type_ids")}
-    dyn["embedding"] = {0: "batch"}
-    with warnings.catch_warnings():  # the tracer's warnings are about branches that do not apply to BERT
-        warnings.simplefilter("ignore")
-        torch.onnx.export(_Pooled(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding"],
-                          dynamic_axes=dyn, opset_version=17, dynamo=False)
-
-
-def _calibration_inputs(model_path: Path):
-    """(input_ids, attention_mask, texts) of the calibration texts, sorted by length so batches pad little."""
-    import torch
-
+def _torch_reference(model_path: Path, texts: list[str]) -> tuple[str, np.ndarray]:
+    """(torch version, the unmodified torch model's mean-pooled unit vectors of `texts`): the float32 graph's yardstick."""
+    try:
+        import torch
+        from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+    except ImportError as e:
+        raise QualkitError(f"checking the fast encoder needs torch and transformers ({e}), or use the reference "
+                           "embedder 'minilm'") from None
+    from .base import normalise
     from .fast import load_tokenizer
 
-    texts = list(CALIBRATION) + _vocabulary_sentences(model_path, CALIBRATION_SALAD, seed=20240601)
+    bars_were_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # the user sees one line saying what happens, not a weights progress bar
+    try:
+        model = AutoModel.from_pretrained(str(model_path), local_files_only=True).eval()
+    finally:
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
     tok = load_tokenizer(model_path)
-    texts.sort(key=lambda t: len(tok.encode(t).ids))
     tok.enable_padding()
     enc = tok.encode_batch(texts)
-    return torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc]), texts
+    ids, mask = torch.tensor([e.ids for e in enc]), torch.tensor([e.attention_mask for e in enc])
+    with torch.no_grad():
+        h = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        m = mask.unsqueeze(-1).to(h.dtype)
+        pooled = ((h * m).sum(1) / m.sum(1).clamp(min=1e-9)).numpy()
+    return torch.__version__, normalise(pooled)
+
+
+def _input_maxima(taps_model, model_path: Path, texts: list[str], batch: int = 32) -> dict[str, np.ndarray]:
+    """Per input channel max |x| of every linear layer over the real tokens (padding rows left out) of `texts`."""
+    import onnxruntime as ort
+
+    from .fast import load_tokenizer, machine_threads
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = machine_threads()
+    opts.log_severity_level = 3
+    session = ort.InferenceSession(taps_model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs() if o.name.endswith(".x")]
+    enc = load_tokenizer(model_path).encode_batch(texts)
+    order = np.argsort([len(e.ids) for e in enc], kind="stable")
+    xmax: dict[str, np.ndarray] = {}
+    for i in range(0, len(order), batch):
+        rows = order[i:i + batch]
+        width = max(len(enc[r].ids) for r in rows)
+        ids = np.zeros((len(rows), width), np.int64)
+        mask = np.zeros_like(ids)
+        for j, r in enumerate(rows):
+            ids[j, :len(enc[r].ids)] = enc[r].ids
+            mask[j, :len(enc[r].ids)] = 1
+        real = mask.reshape(-1).astype(bool)
+        for name, x in zip(names, session.run(names, {"input_ids": ids, "attention_mask": mask,
+                                                      "token_type_ids": np.zeros_like(ids)})):
+            m = np.abs(x[real]).max(axis=0)
+            key = name[:-2]
+            xmax[key] = np.maximum(xmax[key], m) if key in xmax else m
+    return xmax
 
 
 def _vocabulary_sentences(model_path: Path, n: int, seed: int) -> list[str]:
@@ -249,78 +280,3 @@ def _vocabulary_sentences(model_path: Path, n: int, seed: int) -> list[str]:
              if w.isalpha()]  # ids below 1996 are [unused*], special tokens and single characters
     rng = np.random.default_rng(seed)
     return [" ".join(rng.choice(words, size=int(k))) + "." for k in rng.integers(4, 200, size=n)]
-
-
-def _smooth(model, inputs, pooled: dict) -> None:
-    """SmoothQuant in place: every encoder Linear computes (x / s) @ (s * W) + b, which equals x @ W + b.
-
-    The calibration pass also stores the unmodified model's mean-pooled, normalised vectors in pooled["pooled"]:
-    the reference the float32 graph is checked against.
-    """
-    import torch
-
-    from .base import normalise
-
-    linears = {n: m for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and ".encoder." in f".{n}"}
-    xmax: dict[str, torch.Tensor] = {}
-
-    def hook(name):
-        def record(_module, args):
-            x = args[0].detach().abs().reshape(-1, args[0].shape[-1]).amax(0)
-            xmax[name] = torch.maximum(xmax[name], x) if name in xmax else x
-        return record
-
-    handles = [m.register_forward_pre_hook(hook(n)) for n, m in linears.items()]
-    vectors = []
-    with torch.no_grad():
-        for i in range(0, len(inputs[0]), 32):
-            ids, mask = inputs[0][i:i + 32], inputs[1][i:i + 32]
-            width = int(mask.sum(1).max())  # sorted by length: trim the batch to its longest text
-            ids, mask = ids[:, :width], mask[:, :width]
-            h = model(input_ids=ids, attention_mask=mask).last_hidden_state
-            m = mask.unsqueeze(-1).to(h.dtype)
-            vectors.append(((h * m).sum(1) / m.sum(1).clamp(min=1e-9)).numpy())
-    for h in handles:
-        h.remove()
-    pooled["pooled"] = normalise(np.concatenate(vectors))
-    smooth_linear = _torch_modules()[0]
-    for name, lin in linears.items():
-        parent_name, attr = name.rsplit(".", 1)
-        setattr(model.get_submodule(parent_name), attr, smooth_linear(lin, xmax[name], SMOOTH_ALPHA))
-
-
-def _torch_modules():
-    import torch
-
-    class SmoothLinear(torch.nn.Module):
-        def __init__(self, lin, xmax, alpha):
-            super().__init__()
-            wmax = lin.weight.detach().abs().amax(0).clamp(min=1e-5)
-            scale = (xmax.clamp(min=1e-5) ** alpha / wmax ** (1 - alpha)).clamp(min=1e-5)
-            self.register_buffer("inv_scale", 1.0 / scale)
-            self.linear = torch.nn.Linear(lin.in_features, lin.out_features)
-            with torch.no_grad():
-                self.linear.weight.copy_(lin.weight * scale)
-                self.linear.bias.copy_(lin.bias)
-
-        def forward(self, x):
-            return self.linear(x * self.inv_scale)
-
-    class Pooled(torch.nn.Module):
-        """The transformer plus sentence-transformers' mean pooling (normalising is done in numpy)."""
-
-        def __init__(self, model):
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            h = self.model(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(h.dtype)
-            return (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-
-    return SmoothLinear, Pooled
-
-
-def _Pooled(model):
-    return _torch_modules()[1](model)

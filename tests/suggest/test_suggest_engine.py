@@ -224,7 +224,7 @@ def test_parameters_tuned_on_another_model_warn_and_are_recorded():
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error", TuningWarning)
-        run, _ = suggest(make_segments(), CODEBOOK, FakeEmbedder(model_id=TUNED_ON + "+onnx-int8-v6@avx2"))
+        run, _ = suggest(make_segments(), CODEBOOK, FakeEmbedder(model_id=TUNED_ON + "+onnx-int8-u8-v7@avx2"))
         assert run.params["model_is_tuning_model"] is True  # an encoder derived from the tuning model
         suggest(make_segments(), CODEBOOK, FakeEmbedder(), params={"tuned_on": "fake-bow"})  # refitted for it
 
