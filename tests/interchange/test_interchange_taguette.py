@@ -7,12 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from shared_data import shared_path
 
 from qualkit.errors import InputError
 from qualkit.interchange.taguette import html_to_text, read_taguette, read_taguette_highlights
 
-REPO = Path(__file__).resolve().parents[2]
-SERDIF = REPO.parent / "shared" / "benchmarks" / "serdif-usability" / "SERDIF_P2_ThematicAnalysis.sqlite3"
 
 # The subset of Taguette's schema (alembic 09c662cd9483) the importer reads.
 SCHEMA = """
@@ -180,15 +179,21 @@ def test_import_does_not_modify_the_file(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.fixture
+def serdif() -> Path:
+    """The SERDIF study's Taguette database (shared data); missing fails the test naming ../shared."""
+    return shared_path("benchmarks/serdif-usability/SERDIF_P2_ThematicAnalysis.sqlite3")
+
+
 @pytest.mark.slow
-def test_serdif_project_counts():
-    snap = read_taguette(SERDIF)
+def test_serdif_project_counts(serdif):
+    snap = read_taguette(serdif)
     assert len(snap.transcripts) == 17
     assert len({t.id for t in snap.transcripts}) == 17 and "P1_GMT20211118" in {t.id for t in snap.transcripts}
     assert len(snap.codebook.codes) == 22
     assert all(c.definition for c in snap.codebook.codes)
     assert snap.codebook["Query process clear"].definition == "The query process and execution is clear."
-    highlights = read_taguette_highlights(SERDIF)
+    highlights = read_taguette_highlights(serdif)
     assert len(highlights) == 1794
     # 1,793 highlights carry at least one of the 22 tags (one is untagged); 1,930 (highlight, tag) pairs
     assert sum(1 for h in highlights if h.tags) == 1793
@@ -198,9 +203,9 @@ def test_serdif_project_counts():
 
 
 @pytest.mark.slow
-def test_serdif_sample_spans_match_taguette_snippets():
-    snap = read_taguette(SERDIF)
-    highlights = read_taguette_highlights(SERDIF)
+def test_serdif_sample_spans_match_taguette_snippets(serdif):
+    snap = read_taguette(serdif)
+    highlights = read_taguette_highlights(serdif)
     sample = random.Random(20240601).sample(highlights, 30)
     for h in sample:
         t = snap.transcript(h.transcript_id)
@@ -213,9 +218,9 @@ def test_serdif_sample_spans_match_taguette_snippets():
 
 
 @pytest.mark.slow
-def test_serdif_every_highlight_matches_its_snippet():
-    snap = read_taguette(SERDIF)
+def test_serdif_every_highlight_matches_its_snippet(serdif):
+    snap = read_taguette(serdif)
     texts = {t.id: t.text for t in snap.transcripts}
-    bad = [h.id for h in read_taguette_highlights(SERDIF)
+    bad = [h.id for h in read_taguette_highlights(serdif)
            if texts[h.transcript_id][h.char_start:h.char_end] != html_to_text(h.snippet_html)]
     assert bad == []
