@@ -456,15 +456,28 @@ def report(project_dir, db, out, group_by, coder, published):
         click.echo(f"wrote {out}", err=True)
 
 
+class _LazyChoice(click.Choice):
+    """A click.Choice whose choices are loaded when first needed (parsing or that command's help), not when the
+    CLI is imported: `qualkit --help` must not import what only one command uses."""
+
+    def __init__(self, load, case_sensitive: bool = True):
+        self._load = load
+        self.case_sensitive = case_sensitive
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._load())
+
+
 def _export_formats() -> list[str]:
-    from .export import FORMATS  # the one list of export formats
+    from .export import FORMATS  # the one list of export formats (importing qualkit.export imports pandas)
     return list(FORMATS)
 
 
 @cli.command()
 @project_option
 @db_option
-@click.option("--format", "fmt", type=click.Choice(_export_formats()), required=True, help="What to write.")
+@click.option("--format", "fmt", type=_LazyChoice(_export_formats), required=True, help="What to write.")
 @click.option("--out", required=True, type=click.Path(), help="File to write (a folder for charts).")
 @click.option("--group-by", default="group", show_default=True, help="Participant attribute to compare.")
 @click.option("--published", type=click.Path(dir_okay=False), help="A published study's themes (YAML).")
