@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from qualkit.project import Project
+from shared_data import shared_path
 from ui_helpers import REPO, SAMPLES, chromium, running_app
 
 SHOTS = Path("/tmp/qualkit-shots/app")
-XSD = REPO.parent / "shared" / "schemas" / "refi-qda" / "Project-mrt2019.xsd"
 SLOW = 900_000  # ms: the first suggest run exports the model to ONNX on a fresh machine
 
 
@@ -98,6 +98,7 @@ def test_a_new_users_whole_study_in_the_browser(app_url, browser_page, tmp_path)
     from lxml import etree
     from playwright.sync_api import expect
 
+    xsd = shared_path("schemas/refi-qda/Project-mrt2019.xsd")  # first: a missing schema fails before the browser run
     page, shot = browser_page, Shots(browser_page, tmp_path, "study")
     folder = tmp_path / "my-study"
     page.goto(app_url)
@@ -190,7 +191,7 @@ def test_a_new_users_whole_study_in_the_browser(app_url, browser_page, tmp_path)
     assert theme_table
     with zipfile.ZipFile(got["qdpx"]) as z:
         qde = etree.fromstring(z.read("project.qde"))
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
     assert schema.validate(qde), schema.error_log
     p = Project.open(folder)
     try:
