@@ -85,6 +85,18 @@ def load_tokenizer(model_path: Path):
     return tok
 
 
+def model_inputs(encodings, rows: Sequence[int]) -> dict[str, np.ndarray]:
+    """The graph's inputs for the tokenised texts `encodings[r]` of `rows`: ids and attention mask padded with
+    zeros to the longest of them, token types all zero (one segment per text)."""
+    lengths = [len(encodings[r].ids) for r in rows]
+    ids = np.zeros((len(rows), max(lengths, default=0)), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for i, (r, n) in enumerate(zip(rows, lengths)):
+        ids[i, :n] = encodings[r].ids
+        mask[i, :n] = 1
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+
+
 class OnnxEncoder:
     """The exported graphs in `folder` run by ONNX Runtime: `encode(texts)` -> float32 (n, 384) unit rows.
 
@@ -125,17 +137,8 @@ class OnnxEncoder:
         batches = [p[i:i + self.batch_size] for p in parts for i in range(0, len(p), self.batch_size)]
         out = np.empty((len(texts), DIM), dtype=np.float32)
         for rows in batches:
-            width = int(lengths[rows].max())
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, r in enumerate(rows):
-                n = lengths[r]
-                ids[i, :n] = encodings[r].ids
-                mask[i, :n] = 1
-            fp32 = self.fp32_max_tokens is None or width <= self.fp32_max_tokens
-            session = self.sessions["fp32" if fp32 else "int8"]
-            out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                           "token_type_ids": np.zeros_like(ids)})[0]
+            fp32 = self.fp32_max_tokens is None or int(lengths[rows].max()) <= self.fp32_max_tokens
+            out[rows] = self.sessions["fp32" if fp32 else "int8"].run(None, model_inputs(encodings, rows))[0]
         return normalise(out)
 
 

@@ -183,7 +183,12 @@ def build(model_path: Path, *, quant: Quant | None = None, smooth: Mapping[str, 
              "ln_emb", axis=-1, epsilon=cfg.eps)
     pad_mask = g.op("Cast", [mask], "key_padding_mask", to=TensorProto.INT32)
     outputs = []
-    consts = {"act_zp": None}
+    if quant is not None:  # the per-token quantisation's constants, shared by every int8 product
+        zp = 64 if quant.act_levels == 63 else 128
+        zp_vec, zp0 = g.const("act_zp", np.array([zp], np.uint8)), g.const("act_zp0", np.array(zp, np.uint8))
+        inv_levels = g.const("act_inv_levels", np.array(1.0 / quant.act_levels, np.float32))
+        eps, one = g.const("act_eps", np.array(1e-8, np.float32)), g.const("c_one_f", np.array(1.0, np.float32))
+        last = g.const("c_last", np.array([-1], np.int64))
 
     def linear(x: str, name: str) -> str:
         W, _b = lin[name]
@@ -197,14 +202,6 @@ def build(model_path: Path, *, quant: Quant | None = None, smooth: Mapping[str, 
                 x = g.op("Mul", [x, g.const(f"{name}.inv_s", (1.0 / s).astype(np.float32))], f"{name}.xs")
         if quant is None or name in keep_float:
             return g.op("MatMul", [x, g.const(f"{name}.w", W.astype(np.float32))], f"{name}.y")
-        if consts["act_zp"] is None:
-            zp = 64 if quant.act_levels == 63 else 128
-            consts["act_zp"] = (g.const("act_zp", np.array([zp], np.uint8)), g.const("act_zp0", np.array(zp, np.uint8)),
-                                g.const("act_inv_levels", np.array(1.0 / quant.act_levels, np.float32)),
-                                g.const("act_eps", np.array(1e-8, np.float32)),
-                                g.const("c_one_f", np.array(1.0, np.float32)),
-                                g.const("c_last", np.array([-1], np.int64)))
-        zp_vec, zp0, inv_levels, eps, one, last = consts["act_zp"]
         q, scale = quantise_weights(W)
         if quant.unsigned:
             wq, wzp = (q.astype(np.int16) + 128).astype(np.uint8), np.full(q.shape[1], 128, np.uint8)
@@ -241,8 +238,8 @@ def build(model_path: Path, *, quant: Quant | None = None, smooth: Mapping[str, 
                                             g.const(f"{p}.ffn_out.b", lin[f"{p}.ffn_out"][1])],
                  f"{p}.ln_ffn", domain="com.microsoft", epsilon=cfg.eps)
     # mean pooling over real tokens (sentence-transformers' Pooling), normalised by the caller
-    m = g.op("Unsqueeze", [g.op("Cast", [mask], "mask_f", to=TensorProto.FLOAT), "c_last_pool"], "mask3")
-    g.const("c_last_pool", np.array([-1], np.int64))
+    m = g.op("Unsqueeze", [g.op("Cast", [mask], "mask_f", to=TensorProto.FLOAT),
+                           g.const("c_last_pool", np.array([-1], np.int64))], "mask3")
     summed = g.op("ReduceSum", [g.op("Mul", [g.op("Reshape", [h, shape3], "hidden3"), m], "masked"),
                                 g.const("c_axis1", np.array([1], np.int64))], "summed", keepdims=0)
     count = g.op("Max", [g.op("ReduceSum", [m, "c_axis1"], "count", keepdims=0),

@@ -243,7 +243,7 @@ def _input_maxima(taps_model, model_path: Path, texts: list[str], batch: int = 3
     """Per input channel max |x| of every linear layer over the real tokens (padding rows left out) of `texts`."""
     import onnxruntime as ort
 
-    from .fast import load_tokenizer, machine_threads
+    from .fast import load_tokenizer, machine_threads, model_inputs
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = machine_threads()
@@ -254,16 +254,9 @@ def _input_maxima(taps_model, model_path: Path, texts: list[str], batch: int = 3
     order = np.argsort([len(e.ids) for e in enc], kind="stable")
     xmax: dict[str, np.ndarray] = {}
     for i in range(0, len(order), batch):
-        rows = order[i:i + batch]
-        width = max(len(enc[r].ids) for r in rows)
-        ids = np.zeros((len(rows), width), np.int64)
-        mask = np.zeros_like(ids)
-        for j, r in enumerate(rows):
-            ids[j, :len(enc[r].ids)] = enc[r].ids
-            mask[j, :len(enc[r].ids)] = 1
-        real = mask.reshape(-1).astype(bool)
-        for name, x in zip(names, session.run(names, {"input_ids": ids, "attention_mask": mask,
-                                                      "token_type_ids": np.zeros_like(ids)})):
+        inputs = model_inputs(enc, order[i:i + batch])
+        real = inputs["attention_mask"].reshape(-1).astype(bool)
+        for name, x in zip(names, session.run(names, inputs)):
             m = np.abs(x[real]).max(axis=0)
             key = name[:-2]
             xmax[key] = np.maximum(xmax[key], m) if key in xmax else m

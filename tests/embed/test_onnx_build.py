@@ -12,7 +12,7 @@ import pytest
 
 from qualkit.embed import onnx_build as B
 from qualkit.embed.base import normalise
-from qualkit.embed.fast import load_tokenizer
+from qualkit.embed.fast import load_tokenizer, model_inputs
 from qualkit.errors import QualkitError
 
 TEXTS = ["Thank you!", "I check every reference it gives me, every single one, because twice it cited papers.",
@@ -33,12 +33,7 @@ def weights(model_path):
 
 def run(model, model_path, texts, outputs=None):
     s = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    enc = load_tokenizer(model_path).encode_batch(texts)
-    width = max(len(e.ids) for e in enc)
-    ids, mask = np.zeros((len(texts), width), np.int64), np.zeros((len(texts), width), np.int64)
-    for i, e in enumerate(enc):
-        ids[i, :len(e.ids)], mask[i, :len(e.ids)] = e.ids, 1
-    return s.run(outputs, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+    return s.run(outputs, model_inputs(load_tokenizer(model_path).encode_batch(texts), range(len(texts))))
 
 
 def test_the_float32_graph_is_the_reference_model(model_path, weights):
