@@ -49,7 +49,7 @@ def participant_segments(project: Project):
 def embed_segments(project: Project, embedder, segments, report: PipelineReport | None = None):
     """Vectors for the segments' texts, through the project's embedding cache (only new texts are encoded)."""
     from .embed import embed_texts
-    before = project.store.counts()["embeddings"]
+    before = project.store.counts()["embeddings"] if report is not None else 0  # counting is for the report only
     vectors = embed_texts([s.text for s in segments], embedder, project.store)
     if report is not None:
         report.counts["embedded"] = project.store.counts()["embeddings"] - before
