@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the slow tests use: Chromium (real-browser UI test, chart images), PostgreSQL (team mode),
-# LibreOffice (exports open in an office suite). Installed only when missing, and only where we may.
+# LibreOffice and poppler-utils (exports open in an office suite; pdftotext reads them back). Installed only when
+# missing, and only where we may.
 need=""
 command -v chromium >/dev/null || need="$need chromium"
 [ -x /usr/lib/postgresql/15/bin/initdb ] || command -v initdb >/dev/null || need="$need postgresql"
 command -v soffice >/dev/null || need="$need libreoffice-writer-nogui libreoffice-calc-nogui"
-command -v pdftoppm >/dev/null || need="$need poppler-utils"
+command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need="$need poppler-utils"
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq

@@ -122,7 +122,9 @@ def test_the_hardest_anthropic_answer_stays_close_to_the_reference(fast):
 
     from qualkit.embed import minilm
 
-    path = ROOT / ".." / "shared" / "benchmarks" / "anthropic-interviewer" / "all_transcripts.csv"
+    from shared_data import shared_path
+
+    path = shared_path("benchmarks/anthropic-interviewer/all_transcripts.csv")
     csv.field_size_limit(1 << 30)
     with open(path, newline="", encoding="utf-8") as f:
         text = next(m.group(0).strip() for row in csv.DictReader(f)
