@@ -47,6 +47,10 @@ def segment_transcript(transcript: Transcript, unit: str = "turn", *, max_chars:
 def _unit_spans(text: str, start: int, end: int, unit: str, max_chars: int) -> list[tuple[int, int]]:
     if unit == "paragraph":
         return [_strip(text, start + m.start(), start + m.end()) for m in _PARAGRAPH.finditer(text[start:end])]
+    if unit == "turn":  # a turn that fits stays whole: the packed sentences would span exactly its stripped text
+        s, e = _strip(text, start, end)
+        if e - s <= max_chars:
+            return [(s, e)] if e > s else []
     sentences = [(start + s, start + e) for s, e in sentence_spans(text[start:end])]
     sentences = [piece for s, e in sentences for piece in _hard_split(text, s, e, max_chars)]
     if unit == "sentence":

@@ -97,6 +97,22 @@ def test_offsets_always_round_trip(turns, unit, max_chars):
             assert len(s.text) <= max_chars or " " not in s.text
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(utterance, st.lists(st.sampled_from(["Yes.", " ", "\n", "Dr. Patel", "e.g.", "?!", "\t", "\u2028",
+                                                      "well...", "ok", "\r\n"]), max_size=60).map("".join)),
+       st.integers(min_value=1, max_value=400))
+def test_a_turn_that_fits_is_its_packed_sentences(text, max_chars):
+    """The turn unit keeps a turn that fits whole without splitting it into sentences: the same span the packed
+    sentences would give."""
+    from qualkit.segment.segmenter import _hard_split, _pack, _strip, _unit_spans
+
+    s, e = _strip(text, 0, len(text))
+    if e - s > max_chars:
+        return
+    sentences = [p for a, b in sentence_spans(text) for p in _hard_split(text, a, b, max_chars)]
+    assert _unit_spans(text, 0, len(text), "turn", max_chars) == _pack(sentences, max_chars)
+
+
 @settings(max_examples=200, deadline=None)
 @given(utterance)
 def test_sentence_spans_are_inside_and_ordered(text):
