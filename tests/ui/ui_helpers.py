@@ -157,9 +157,18 @@ def mouse_select(page, first: str, last: str | None = None) -> None:
 def pick(page, label: str, option: str) -> None:
     """Choose `option` in the Streamlit selectbox labelled `label`."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    choice = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(3):  # a Streamlit rerun landing between the click and the typing closes the list
+        box.click()
+        page.keyboard.type(option)
+        try:
+            choice.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    choice.click()
 
 
 def first_button(at, label_prefix, key_prefix=""):
