@@ -157,6 +157,8 @@ def mouse_select(page, first: str, last: str | None = None) -> None:
 def pick(page, label: str, option: str) -> None:
     """Choose `option` in the Streamlit selectbox labelled `label`."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     choice = page.get_by_role("option", name=option, exact=True)
     for attempt in range(3):  # a Streamlit rerun landing between the click and the typing closes the list
         box.click()
@@ -164,7 +166,7 @@ def pick(page, label: str, option: str) -> None:
         try:
             choice.wait_for(state="visible", timeout=10_000)
             break
-        except Exception:
+        except PlaywrightTimeout:
             if attempt == 2:
                 raise
             page.keyboard.press("Escape")
